@@ -1,0 +1,187 @@
+"""Who: the district, its reporting bodies (with their names over time), people and their roles."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class District(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+    code = models.CharField("代码", max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区"
+
+    def __str__(self):
+        return self.name
+
+
+class BodyKind(models.TextChoices):
+    STREET_OFFICE = "street_office", "街道办事处"
+    DEPARTMENT = "department", "区政府部门"
+    OTHER = "other", "其他"
+
+
+class BodyQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(Q(active_from__lte=day), Q(active_to__isnull=True) | Q(active_to__gte=day))
+
+
+class Body(models.Model):
+    """A 报送单位. Its code never changes; its name may (see BodyName)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="bodies", verbose_name="区")
+    code = models.CharField("单位代码", max_length=32, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=BodyKind.choices)
+    name = models.CharField("当前名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    active_from = models.DateField("启用日期", default=date(2019, 1, 1))
+    active_to = models.DateField("撤销日期", null=True, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报送单位"
+        ordering = ["kind", "sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="body_active_range_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_active_on(self, day: date) -> bool:
+        return self.active_from <= day and (self.active_to is None or self.active_to >= day)
+
+    def name_on(self, day: date) -> str:
+        """The name the body bore on a day, so past reports keep the name they were published under."""
+        for entry in self.names.all():
+            if entry.valid_from <= day and (entry.valid_to is None or entry.valid_to >= day):
+                return entry.name
+        return self.name
+
+    def name_for_year(self, year: int) -> str:
+        return self.name_on(date(year, 12, 31))
+
+
+class BodyName(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="names", verbose_name="单位")
+    name = models.CharField("名称", max_length=100)
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("截止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位名称沿革"
+        ordering = ["body", "-valid_from"]
+
+    def __str__(self):
+        return f"{self.name}（{self.valid_from}起）"
+
+
+class User(AbstractUser):
+    """A person. Roles come from RoleAssignment, never from Django groups."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码", default=False, help_text="由管理员创建或重置密码的账号须在登录后先修改密码。"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    FILLER = "filler", "填报人"
+    DEPT_HEAD = "dept_head", "部门负责人"
+    DIRECTOR = "director", "主管主任"
+    DISTRICT_ADMIN = "district_admin", "区管理员"
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, day: date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class RoleAssignment(models.Model):
+    """A role held in one body (or, for 区管理员, in a district) for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="人员")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments", verbose_name="单位"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="admin_assignments", verbose_name="区"
+    )
+    start_date = models.DateField("起始日期", default=timezone.localdate)
+    end_date = models.DateField("截止日期", null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色分配"
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="district_admin", district__isnull=False, body__isnull=True))
+                | (~Q(role="district_admin") & Q(body__isnull=False, district__isnull=True)),
+                name="role_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="role_period_valid",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.body or self.district
+        return f"{self.user.display_name}：{scope}{self.get_role_display()}"
+
+    def is_current(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class SecurityEvent(models.Model):
+    """Sign-in audit trail (等保: every login success and failure with time and IP)."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCESS = "login_success", "登录成功"
+        LOGIN_FAILURE = "login_failure", "登录失败"
+        LOGOUT = "logout", "退出登录"
+        LOCKED = "locked", "账号锁定"
+        UNLOCKED = "unlocked", "账号解锁"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+
+    kind = models.CharField("事件", max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="用户")
+    username = models.CharField("登录名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全日志"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

@@ -1,0 +1,67 @@
+"""Reads about people and bodies. Role lookups are cached on the user for one request."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from .models import Body, Role, RoleAssignment, User
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    """The roles a person holds today: body ids per role, district ids for 区管理员."""
+
+    bodies: dict[str, frozenset[int]] = field(default_factory=dict)
+    districts: frozenset[int] = frozenset()
+
+    def body_ids(self, role: str) -> frozenset[int]:
+        return self.bodies.get(role, frozenset())
+
+    def holds(self, role: str) -> bool:
+        if role == Role.DISTRICT_ADMIN:
+            return bool(self.districts)
+        return bool(self.body_ids(role))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.districts and not any(self.bodies.values())
+
+
+def user_roles(user: User, *, on: date | None = None) -> RoleSet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return RoleSet()
+    day = on or timezone.localdate()
+    cache_key = f"_roles_{day.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is not None:
+        return cached
+    bodies: dict[str, set[int]] = {}
+    districts: set[int] = set()
+    for role, body_id, district_id in RoleAssignment.objects.current(day).filter(user=user).values_list(
+        "role", "body_id", "district_id"
+    ):
+        if role == Role.DISTRICT_ADMIN:
+            districts.add(district_id)
+        else:
+            bodies.setdefault(role, set()).add(body_id)
+    roles = RoleSet(bodies={k: frozenset(v) for k, v in bodies.items()}, districts=frozenset(districts))
+    setattr(user, cache_key, roles)
+    return roles
+
+
+def bodies_for_role(user: User, role: str):
+    return Body.objects.filter(pk__in=user_roles(user).body_ids(role)).prefetch_related("names")
+
+
+def role_assignments_of(user: User):
+    return RoleAssignment.objects.filter(user=user).select_related("body", "district").order_by("-end_date", "role")
+
+
+def people_of_body(body: Body, *, on: date | None = None):
+    return (
+        RoleAssignment.objects.current(on)
+        .filter(body=body)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )

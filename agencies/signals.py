@@ -1,0 +1,31 @@
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import SecurityEvent
+from .services import security_event_record
+
+
+@receiver(user_logged_in)
+def _login_success(sender, request, user, **kwargs):
+    security_event_record(kind=SecurityEvent.Kind.LOGIN_SUCCESS, request=request, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failure(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")
+    user = get_user_model().objects.filter(username=username).first()
+    security_event_record(kind=SecurityEvent.Kind.LOGIN_FAILURE, request=request, user=user, username=username)
+
+
+@receiver(user_logged_out)
+def _logout(sender, request, user, **kwargs):
+    if user is not None:
+        security_event_record(kind=SecurityEvent.Kind.LOGOUT, request=request, user=user)
+
+
+@receiver(user_locked_out)
+def _locked(sender, request, username, ip_address, **kwargs):
+    user = get_user_model().objects.filter(username=username).first()
+    security_event_record(kind=SecurityEvent.Kind.LOCKED, request=request, user=user, username=username or "")

@@ -1,0 +1,31 @@
+"""The main navigation: one list, each entry shown only to those whose roles allow it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None  # None: every signed-in person
+
+
+NAV_ITEMS = [
+    NavItem("工作台", "workspace", None),
+    NavItem("单位与人员", "agencies:body_list", "agencies.manage_district"),
+    NavItem("安全日志", "agencies:security_log", "agencies.manage_district"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for item in NAV_ITEMS:
+        if item.perm is None or user.has_perm(item.perm):
+            url = reverse(item.url_name)
+            items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,80 @@
+import io
+import json
+import logging
+import logging.config
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from agencies.demo import DEMO_PASSWORD, STREETS
+from agencies.models import Body, BodyKind, Role, RoleAssignment, User
+from agencies.passwords import CharacterClassValidator
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_district_idempotently_and_every_printed_login_works(rf):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())  # a second run changes nothing
+    assert Body.objects.filter(kind=BodyKind.STREET_OFFICE).count() == 17
+    assert Body.objects.filter(kind=BodyKind.DEPARTMENT).count() == 8
+    assert {b.short_name for b in Body.objects.filter(kind=BodyKind.STREET_OFFICE)} == {
+        f"{name}街道" for _, name in STREETS
+    }
+    for body in Body.objects.all():
+        roles = set(RoleAssignment.objects.filter(body=body).values_list("role", flat=True))
+        assert {Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR} <= roles, body
+    assert RoleAssignment.objects.filter(role=Role.DISTRICT_ADMIN).count() == 1
+    printed = [line.split()[0] for line in out.getvalue().splitlines() if line.startswith("  ") and "." in
+               line.split()[0]]
+    assert "district.admin" in printed and "donghuashi.filler" in printed
+    for username in printed:
+        assert authenticate(rf.post("/accounts/login/"), username=username, password=DEMO_PASSWORD), username
+    assert User.objects.get(username="donghuashi.newcomer").must_change_password
+
+
+@pytest.mark.django_db
+def test_renamed_body_keeps_its_old_name_for_past_years():
+    call_command("seed_demo", stdout=io.StringIO())
+    body = Body.objects.get(code="cgw")
+    assert body.name_for_year(2020) == "区市政市容管理委员会"
+    assert body.name_for_year(2024) == "区城市管理委员会"
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [("Dongcheng2026", True), ("dongcheng#2026", True), ("DONGCHENG#2026", True), ("dongcheng2026", False),
+     ("DONGCHENGXX", False), ("##########", False)],
+)
+def test_passwords_mix_three_character_classes(password, ok):
+    validator = CharacterClassValidator(min_classes=3)
+    if ok:
+        validator.validate(password)
+    else:
+        with pytest.raises(ValidationError):
+            validator.validate(password)
+
+
+@pytest.mark.django_db
+def test_log_lines_carry_the_request_id_and_the_user(client, people, settings):
+    from config.logging import logging_dict
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.config.DictConfigurator(logging_dict(json=True, level="INFO")).configure_formatter(
+        logging_dict(json=True, level="INFO")["formatters"]["structured"]))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        client.post("/accounts/login/", {"username": people.filler.username, "password": "Test-Passw0rd!"})
+    finally:
+        root.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    event = next(line for line in lines if line.get("event") == "security_event")
+    assert event["kind"] == "login_success" and event["username"] == people.filler.username
+    assert event["request_id"]
+    assert event["ip"] == "127.0.0.1"
+    finished = next(line for line in lines if line.get("event") == "request_finished")
+    assert finished["user_id"] == people.filler.pk and finished["request_id"]

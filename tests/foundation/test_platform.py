@@ -1,0 +1,113 @@
+"""The platform under the application: real services, production settings, headers, error pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789-XYZ",
+    "DATABASE_URL": "postgres://nianbao:pw@db.internal:5432/nianbao",
+    "DJANGO_ALLOWED_HOSTS": "nianbao.example.gov.cn",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.django_db
+def test_database_is_a_real_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("select version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL 15")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_round_trips_through_a_real_worker_on_redis(celery_worker_process):
+    from django.conf import settings
+
+    from agencies.tasks import ping
+    from tests.factories import UserFactory
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://127.0.0.1:")
+    UserFactory.create_batch(3)
+    result = ping.delay("hello").get(timeout=30)
+    assert result == {"token": "hello", "database": "postgresql", "users": 3}
+
+
+def test_check_deploy_with_production_settings_reports_nothing():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_settings(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_docker_compose_describes_the_production_services():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "proxy"} <= set(services)
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS", "REDIS_URL"} <= set(env)
+    assert services["postgres"]["image"].startswith("postgres:15")
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "fonts-noto-cjk" in dockerfile and "libharfbuzz-subset0" in dockerfile
+    proxy_conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "location /static/" in proxy_conf and "location /media/" in proxy_conf
+
+
+@pytest.mark.django_db
+def test_security_headers_and_strict_csp(client):
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "<script>" not in response.content.decode() and "style=" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_are_in_chinese_with_clear_error_pages(client):
+    login = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-Hans">' in login and "登录年报系统" in login
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+
+
+def test_server_error_page_is_in_chinese(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "系统出错" in response.content.decode()
+
+
+def test_dates_are_written_the_chinese_way():
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    with translation.override("zh-hans"):
+        assert formats.date_format(date(2026, 1, 31)) == "2026年1月31日"
