@@ -1,0 +1,146 @@
+"""Parsing and formatting of cell values, shared with static/js/rules.js.
+
+People type numbers the way they see them in Word: full-width digits, "1,234", "+337", "−5".
+The normalisation, the number pattern, the limits and the error messages are exported in
+`format_json()["parse"]` so that the browser parses exactly like the server.
+
+Python values: COUNT and SIGNED are int, MONEY is Decimal (万元); an empty cell is None.
+JSON values (spec §7): ints as JSON ints, money as a decimal string such as "132.6444".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .base import CellType
+
+MAX_INTEGER = 10**9  # COUNT and SIGNED: |value| above this is a typing slip
+MAX_MONEY = 10**10  # 万元
+MONEY_PLACES = 4
+
+MESSAGES = {
+    "not_integer": "请输入整数",
+    "not_number": "请输入数字",
+    "negative": "不能为负数",
+    "too_many_places": "最多保留四位小数",
+    "too_large": "数值过大",
+}
+
+# Applied after mapping full-width forms (U+FF01..U+FF5E) to ASCII, U+3000 to a space and
+# U+2212 (−) to "-". Both patterns are written so that Python's re and JavaScript agree.
+WHITESPACE_PATTERN = r"[\s\u200b\ufeff]+"
+NUMBER_PATTERN = r"([+-]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.([0-9]*))?"
+
+_WHITESPACE = re.compile(WHITESPACE_PATTERN)
+_NUMBER = re.compile(NUMBER_PATTERN)
+
+
+class CellValueError(ValueError):
+    """A cell's text is not an acceptable value; str(error) is the Chinese message for the user."""
+
+
+def normalise(raw: str) -> str:
+    chars = []
+    for ch in raw:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            ch = chr(code - 0xFEE0)
+        elif code == 0x3000:
+            ch = " "
+        elif code == 0x2212:
+            ch = "-"
+        chars.append(ch)
+    return _WHITESPACE.sub("", "".join(chars))
+
+
+def parse_cell(cell_type: CellType, raw: str | None) -> int | Decimal | None:
+    """The value typed into a cell, or None when it is empty; raises CellValueError."""
+    if raw is None:
+        return None
+    text = normalise(str(raw))
+    if not text:
+        return None
+    integer = cell_type is not CellType.MONEY
+    match = _NUMBER.fullmatch(text)
+    if not match or not (match[2] or match[3]):
+        raise CellValueError(MESSAGES["not_integer" if integer else "not_number"])
+    sign, whole, fraction = match[1], match[2].replace(",", "") or "0", match[3] or ""
+    significant = fraction.rstrip("0")
+    if integer and significant:
+        raise CellValueError(MESSAGES["not_integer"])
+    if len(significant) > MONEY_PLACES:
+        raise CellValueError(MESSAGES["too_many_places"])
+    negative = sign == "-" and bool(whole.strip("0") or significant)
+    if negative and cell_type is not CellType.SIGNED:
+        raise CellValueError(MESSAGES["negative"])
+    if len(whole.lstrip("0")) > 15:  # far past any limit; keeps int() and JS Numbers exact
+        raise CellValueError(MESSAGES["too_large"])
+    if integer:
+        value: int | Decimal = int(whole)
+        limit = MAX_INTEGER
+    else:
+        kept = fraction[:MONEY_PLACES]
+        value = Decimal(f"{whole}.{kept}" if kept else whole)
+        limit = MAX_MONEY
+    if value > limit:
+        raise CellValueError(MESSAGES["too_large"])
+    return -value if negative else value
+
+
+def format_cell(cell_type: CellType, value) -> str:
+    """Display text: "+337" for a positive SIGNED value, money without trailing zeros."""
+    if value is None:
+        return ""
+    if cell_type is CellType.MONEY:
+        text = format(Decimal(value), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    value = int(value)
+    if cell_type is CellType.SIGNED and value > 0:
+        return f"+{value}"
+    return str(value)
+
+
+def to_json_value(cell_type: CellType, value):
+    if value is None:
+        return None
+    if cell_type is CellType.MONEY:
+        return format_cell(cell_type, value)
+    return int(value)
+
+
+def from_json_value(cell_type: CellType, value):
+    """Read a stored JSON value back, checking it like typed input (bool is not a number)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise CellValueError(MESSAGES["not_number"])
+    return parse_cell(cell_type, value if isinstance(value, str) else repr(value))
+
+
+def parse_spec() -> dict:
+    """What the browser needs to parse cells exactly like parse_cell."""
+    return {
+        "messages": dict(MESSAGES),
+        "whitespace_pattern": WHITESPACE_PATTERN,
+        "number_pattern": NUMBER_PATTERN,
+        "max_integer": MAX_INTEGER,
+        "max_money": MAX_MONEY,
+        "money_places": MONEY_PLACES,
+    }
+
+
+def validate_values(fmt, raw: Mapping[str, str]) -> tuple[dict, dict[str, str]]:
+    """Parse a posted form: (values for every cell of fmt, {cell id: message}); unknown keys are ignored."""
+    values: dict = {}
+    errors: dict[str, str] = {}
+    for cell_id, cell in fmt.cells().items():
+        try:
+            values[cell_id] = parse_cell(cell.type, raw.get(cell_id))
+        except CellValueError as error:
+            values[cell_id] = None
+            errors[cell_id] = str(error)
+    return values, errors
