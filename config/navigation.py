@@ -14,6 +14,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("工作台", "workspace", None),
+    NavItem("年度报告", "reports:list", "reports.list_reports"),
     NavItem("单位与人员", "agencies:body_list", "agencies.manage_district"),
     NavItem("安全日志", "agencies:security_log", "agencies.manage_district"),
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("agencies.account_urls")),
     path("workspace/", workspace, name="workspace"),
     path("manage/", include("agencies.urls")),
+    path("reports/", include("reports.entry.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

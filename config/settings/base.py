@@ -235,7 +235,7 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.c
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nianbao@localhost>")
 
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
-DEMO_SEEDERS = ["agencies.demo.seed"]
+DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed"]
 
 # ADMIN
 # ------------------------------------------------------------------------------

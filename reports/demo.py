@@ -1,0 +1,49 @@
+"""Demo reports: last year filled in for every body, this year open with its carry-over.
+
+Idempotent: a year that is already open is left as it is.
+"""
+
+import random
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Body, District
+
+from .formats import rules as format_rules
+from .generate import as_json, plausible_texts, plausible_values
+from .models import AnnualReport, ReportingYear, ReportSection
+from .selectors import ReportContent
+from .services import reporting_year_open
+
+
+def fill_report(report: AnnualReport, rng: random.Random) -> None:
+    """Fill every section with content that passes the hard rules (keeping the carry-over)."""
+    fmt = report.format
+    carried = {k: v for k, v in ReportContent.of(report).values.items() if k in report.carried_over}
+    values = plausible_values(fmt, rng, carried=carried)
+    texts = plausible_texts(fmt, values, body_name=report.body_name, year=report.year)
+    data = as_json(fmt, values)
+    for section in ReportSection.objects.filter(report=report):
+        ids = {c.id for t in fmt.section(section.key).tables for c in t.cells()}
+        section.values = {k: v for k, v in data.items() if k in ids}
+        section.texts = {k: v for k, v in texts.items() if k.split(".")[0] == section.key}
+        section.save()
+    assert not format_rules.hard_failures(format_rules.evaluate(fmt, values)), report
+
+
+@transaction.atomic
+def seed():
+    district = District.objects.get(code="110101")
+    this_year = timezone.localdate().year if timezone.localdate().month > 2 else timezone.localdate().year - 1
+    rng = random.Random(2026)
+    last = ReportingYear.objects.filter(district=district, year=this_year - 1).first()
+    if last is None:
+        last = reporting_year_open(district=district, year=this_year - 1, by=None)
+        for report in last.reports.select_related("body", "reporting_year"):
+            fill_report(report, rng)
+    if not ReportingYear.objects.filter(district=district, year=this_year).exists():
+        reporting_year_open(district=district, year=this_year, by=None,
+                            deadline=date(this_year + 1, 1, 31))
+    return []

@@ -1,0 +1,129 @@
+"""Reporting years and annual reports. A report's content lives in one row per section, each with
+its own version number, so that two people editing different sections never conflict."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Body, District
+
+from .formats import get_format
+
+
+class ReportingYear(models.Model):
+    """The year reported on (2025 reports are filled in January 2026)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="reporting_years",
+                                 verbose_name="区")
+    year = models.PositiveIntegerField("报告年度")
+    format_version = models.CharField("格式版本", max_length=10)
+    format_variant = models.CharField("地方格式", max_length=20, blank=True, default="")
+    deadline = models.DateField("报送截止日期")
+    opened_at = models.DateTimeField("开启时间", auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="开启人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告年度"
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="one_reporting_year_per_district")]
+
+    def __str__(self):
+        return f"{self.year}年度"
+
+    @staticmethod
+    def default_deadline(year: int) -> date:
+        """条例第四十九条: by 31 January of the following year."""
+        return date(year + 1, 1, 31)
+
+    @property
+    def format(self):
+        return get_format(self.format_version, self.format_variant or None)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PENDING_HEAD = "pending_head", "待部门负责人审核"
+    PENDING_DIRECTOR = "pending_director", "待主管主任审核"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "已批准·待发布"
+    PUBLISH_FAILED = "publish_failed", "发布失败"
+    PUBLISHED = "published", "已发布"
+
+
+EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+
+
+class AnnualReport(models.Model):
+    """One body's report on one year."""
+
+    reporting_year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="reports",
+                                       verbose_name="报告年度")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="annual_reports", verbose_name="报送单位")
+    body_name = models.CharField("单位名称（报告年度）", max_length=100)
+    status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT,
+                              db_index=True)
+    # Explanations a filler gives for soft-rule warnings: {rule_id: text}.
+    explanations = models.JSONField("预警说明", default=dict, blank=True)
+    # Cells filled from last year's report when the year was opened: {cell_id: {"from": year, "value": v}};
+    # "_missing" explains why nothing was carried over.
+    carried_over = models.JSONField("上年结转", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Reports of earlier years imported from their published text (not filled in here).
+    imported = models.BooleanField("导入的历史报告", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度报告"
+        ordering = ["reporting_year", "body__kind", "body__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["reporting_year", "body"], name="one_report_per_body_year")]
+
+    def __str__(self):
+        return f"{self.body_name}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def year(self) -> int:
+        return self.reporting_year.year
+
+    @property
+    def title(self) -> str:
+        return str(self)
+
+    @property
+    def format(self):
+        return self.reporting_year.format
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ReportSection(models.Model):
+    """The content of one section: cell values by canonical id, text parts by id.
+
+    `raw` keeps what a filler typed into a cell that could not be read as a number, so a draft is
+    never lost; such a cell counts as unfilled until it is corrected.
+    """
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="sections",
+                               verbose_name="报告")
+    key = models.CharField("章节", max_length=4)
+    values = models.JSONField("统计数据", default=dict, blank=True)
+    raw = models.JSONField("未能识别的输入", default=dict, blank=True)
+    texts = models.JSONField("文字内容", default=dict, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="保存人")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告章节"
+        ordering = ["report", "key"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="one_row_per_section")]
+
+    def __str__(self):
+        return f"{self.report} · {self.key}"

@@ -1,0 +1,128 @@
+"""The view-model of a report's content, shared by the entry preview, the portal and the PDF.
+
+Templates draw from it and do no arithmetic: every table comes as ready rows with their merged
+label cells and formatted numbers, straight from the format definition.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from ..formats import rules as format_rules
+from ..formats.cells import format_cell
+from ..models import AnnualReport
+from ..selectors import ReportContent
+
+# Characters that make fontconfig hunt for fallbacks or print as boxes (WeasyPrint #2811).
+_ODD_CHARACTERS = re.compile("[\u2011\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    return _ODD_CHARACTERS.sub(lambda m: "-" if m.group() == "\u2011" else "", text or "")
+
+
+@dataclass
+class CellView:
+    id: str
+    text: str
+    computed: bool
+    value: object = None
+    error: str = ""
+    raw: str = ""
+    carried: dict | None = None
+    label: str = ""
+
+
+@dataclass
+class RowView:
+    labels: tuple
+    cells: list[CellView]
+
+
+@dataclass
+class TableView:
+    key: str
+    caption: str | None
+    header_rows: tuple
+    rows: list[RowView]
+    note: str | None
+    label_width: int
+
+
+@dataclass
+class PartView:
+    key: str
+    title: str
+    paragraphs: list[str]
+    guidance: str = ""
+    required: bool = False
+    text: str = ""
+
+
+@dataclass
+class SectionView:
+    key: str
+    number: int
+    title: str
+    tables: list[TableView] = field(default_factory=list)
+    parts: list[PartView] = field(default_factory=list)
+    notes: list[PartView] = field(default_factory=list)
+
+
+def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None) -> TableView:
+    raw, errors, carried = raw or {}, errors or {}, carried or {}
+    cells = fmt.cells()
+    rows = []
+    for body_row in table.body_rows():
+        row_cells = []
+        for data in body_row.cells:
+            cell = cells[data.id]
+            value = values.get(data.id)
+            row_cells.append(CellView(
+                id=data.id, text=format_cell(cell.type, value), computed=data.computed, value=value,
+                error=errors.get(data.id, ""), raw=raw.get(data.id, ""), carried=carried.get(data.id),
+                label=cell.label,
+            ))
+        rows.append(RowView(labels=body_row.labels, cells=row_cells))
+    return TableView(table.key, table.caption, table.header_rows(), rows, table.note, table.row_label_width())
+
+
+def part_view(part, texts: dict) -> PartView:
+    text = clean_text(texts.get(part.key, ""))
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    return PartView(part.key, part.title, paragraphs, part.guidance, part.required, text)
+
+
+@dataclass
+class AnnualReportDocument:
+    """A report ready to print: title, preamble and the six sections."""
+
+    report: AnnualReport
+    content: ReportContent | None = None
+
+    def __post_init__(self):
+        self.content = self.content or ReportContent.of(self.report)
+        self.format = self.report.format
+        self.values = format_rules.compute(self.format, self.content.values) if not self.report.imported \
+            else dict(self.content.values)
+
+    @property
+    def title(self) -> str:
+        return f"{self.report.body_name}{self.report.year}年政府信息公开工作年度报告"
+
+    @property
+    def preamble(self) -> str:
+        year = self.report.year
+        return (f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条规定编制。"
+                f"本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。")
+
+    @property
+    def sections(self) -> list[SectionView]:
+        views = []
+        for section in self.format.sections:
+            view = SectionView(section.key, section.number, section.title)
+            view.tables = [table_view(self.format, t, self.values) for t in section.tables]
+            for part in section.parts:
+                target = view.notes if section.tables else view.parts
+                target.append(part_view(part, self.content.texts))
+            views.append(view)
+        return views

@@ -1,0 +1,110 @@
+"""Reads about reports. Scoping querysets here is what makes another body's report a 404."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from agencies.models import Role
+from agencies.selectors import user_roles
+
+from .formats import rules as format_rules
+from .formats.cells import from_json_value
+from .models import AnnualReport, ReportSection
+
+
+def reports_visible_to(user):
+    roles = user_roles(user)
+    body_ids = set()
+    for role in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR):
+        body_ids |= roles.body_ids(role)
+    return AnnualReport.objects.filter(
+        Q(body_id__in=body_ids) | Q(body__district_id__in=roles.districts)
+    ).select_related("reporting_year", "body", "body__district")
+
+
+def reports_filled_by(user):
+    return reports_visible_to(user).filter(body_id__in=user_roles(user).body_ids(Role.FILLER))
+
+
+@dataclass
+class ReportContent:
+    """All sections of a report as Python values, the way the format rules take them."""
+
+    values: dict
+    texts: dict
+    raw: dict
+    sections: dict  # key -> ReportSection
+
+    @classmethod
+    def of(cls, report: AnnualReport) -> "ReportContent":
+        fmt = report.format
+        cells = fmt.cells()
+        values, texts, raw, sections = {}, {}, {}, {}
+        for section in report.sections.all():
+            sections[section.key] = section
+            for cell_id, value in section.values.items():
+                if cell_id in cells:
+                    values[cell_id] = from_json_value(cells[cell_id].type, value)
+            texts.update(section.texts)
+            raw.update(section.raw)
+        return cls(values=values, texts=texts, raw=raw, sections=sections)
+
+
+def previous_report(report: AnnualReport) -> AnnualReport | None:
+    return (
+        AnnualReport.objects.filter(body=report.body, reporting_year__year=report.year - 1)
+        .select_related("reporting_year")
+        .first()
+    )
+
+
+@dataclass
+class ReportCheck:
+    """What the overview and the submit button need: progress per section and every rule's result."""
+
+    progress: dict
+    results: list
+    invalid_cells: dict  # cell id -> what was typed that is not a number
+
+    @property
+    def hard_failures(self):
+        return format_rules.hard_failures(self.results)
+
+    @property
+    def soft_warnings(self):
+        return format_rules.soft_warnings(self.results)
+
+    @property
+    def complete(self) -> bool:
+        return all(p.complete for p in self.progress.values()) and not self.invalid_cells
+
+
+def report_check(report: AnnualReport, content: ReportContent | None = None) -> ReportCheck:
+    content = content or ReportContent.of(report)
+    fmt = report.format
+    previous = previous_report(report)
+    previous_values, previous_version = None, None
+    if previous is not None:
+        previous_values = ReportContent.of(previous).values
+        previous_version = previous.reporting_year.format_version
+    values = format_rules.compute(fmt, content.values)
+    results = format_rules.evaluate(
+        fmt, values, previous=previous_values, texts=content.texts, previous_version=previous_version
+    )
+    progress = format_rules.completeness(fmt, values, content.texts)
+    return ReportCheck(progress=progress, results=results, invalid_cells=content.raw)
+
+
+def results_by_section(fmt, results) -> dict[str, list]:
+    by_section: dict[str, list] = {}
+    for result in results:
+        if result.ok or result.skipped:
+            continue
+        keys = {cell_id.split(".", 1)[0] for cell_id in result.cells} or {"s1"}
+        for key in keys:
+            by_section.setdefault(key, []).append(result)
+    return by_section
+
+
+def section_rows(report: AnnualReport):
+    return ReportSection.objects.filter(report=report).order_by("key")
