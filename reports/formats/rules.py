@@ -191,7 +191,7 @@ def render(template: str, context: Mapping[str, str]) -> str:
 
 
 def join_terms(terms, shown) -> str:
-    """ "a + b - c": the shown texts joined by the terms' signs (the same code words messages and values)."""
+    """The shown texts joined by the terms' signs, "5 + 0" or "11 + 2 - 1" (messages and values alike)."""
     text = ""
     for index, (term, part) in enumerate(zip(terms, shown)):
         sign = ("-" if term.coef < 0 else "") if index == 0 else (" - " if term.coef < 0 else " + ")
@@ -302,15 +302,15 @@ def completeness(fmt: Format, values: Mapping, texts: Mapping[str, str]) -> dict
     section when its required parts are not blank ("无。" is text)."""
     progress = {}
     for section in fmt.sections:
-        needed = [c.id for t in section.tables for c in t.cells() if not c.computed]
-        needed += [part.key for part in section.parts if part.required]
+        cells = [c.id for t in section.tables for c in t.cells() if not c.computed]
+        parts = [part.key for part in section.parts if part.required]
         missing = tuple(
-            key
-            for key in needed
-            if (values.get(key) is None if key in fmt.cells() else not (texts.get(key) or "").strip())
+            [c for c in cells if values.get(c) is None]
+            + [p for p in parts if not (texts.get(p) or "").strip()]
         )
+        total = len(cells) + len(parts)
         progress[section.key] = SectionProgress(
-            section.key, section.title, not missing, len(needed) - len(missing), len(needed), missing
+            section.key, section.title, not missing, total - len(missing), total, missing
         )
     return progress
 
