@@ -14,5 +14,8 @@ urlpatterns = [
     path("workspace/", workspace, name="workspace"),
     path("manage/", include("agencies.urls")),
     path("reports/", include("reports.entry.urls")),
+    path("review/", include("reports.review.urls")),
+    path("publishing/", include("reports.publishing.urls")),
+    path("portal/", include("portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

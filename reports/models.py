@@ -127,3 +127,51 @@ class ReportSection(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.key}"
+
+
+class ReportEvent(models.Model):
+    """The timeline: every save, submission, withdrawal, approval, return and publication.
+
+    Append-only, written by the service that acts, in the same transaction (Zulip's RealmAuditLog).
+    """
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "创建报告"
+        SAVED = "saved", "保存"
+        SUBMITTED = "submitted", "提交审核"
+        WITHDRAWN = "withdrawn", "撤回提交"
+        APPROVED_HEAD = "approved_head", "部门负责人审核通过"
+        APPROVED_DIRECTOR = "approved_director", "主管主任审核通过"
+        RETURNED = "returned", "退回修改"
+        PUBLISHED = "published", "发布"
+        PUBLISH_FAILED = "publish_failed", "发布失败"
+        PUBLISH_RETRIED = "publish_retried", "重新发布"
+        REMINDED = "reminded", "催报提醒"
+        IMPORTED = "imported", "导入历史报告"
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events", verbose_name="报告")
+    kind = models.CharField("事件", max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="操作人")
+    from_status = models.CharField("原状态", max_length=20, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=ReportStatus.choices, blank=True)
+    comment = models.TextField("说明", blank=True)
+    # Event details: changed cells and texts of a save, comments of a return, the worker of a render…
+    data = models.JSONField("详情", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告时间线"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("时间线只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("时间线只能追加，不能删除。")

@@ -14,8 +14,9 @@ from .formats import format_version_for_year, get_format
 from .formats import rules as format_rules
 from .formats.cells import format_cell, from_json_value, parse_cell, to_json_value
 from .formats.cells import CellValueError
-from .models import AnnualReport, ReportingYear, ReportSection
+from .models import AnnualReport, ReportEvent, ReportingYear, ReportSection
 from .selectors import ReportContent
+from .timeline import event_record
 
 log = structlog.get_logger(__name__)
 
@@ -71,6 +72,8 @@ def annual_report_create(*, reporting_year: ReportingYear, body: Body) -> Annual
         if values:
             values = _with_totals(fmt, section, values)
         ReportSection.objects.create(report=report, key=section.key, values=values)
+    event_record(report=report, kind=ReportEvent.Kind.OPENED, to_status=report.status,
+                 data={"carried_over": sorted(k for k in carried if not k.startswith("_"))})
     return report
 
 
@@ -141,7 +144,7 @@ def section_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, 
 
 @transaction.atomic
 def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str], texts: dict[str, str],
-                        base_version: int, by: User) -> SectionSave:
+                        base_version: int, by: User, request=None) -> SectionSave:
     """Save what a filler typed into one section, whatever state it is in (a draft may be incomplete
     or break rules). Unreadable numbers are kept as typed, with their message. A save based on an
     older version than the stored one is refused with what the other person changed."""
@@ -188,6 +191,10 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
         section.updated_by = by
         section._change_reason = "保存"
         section.save()
+        event_record(report=report, kind=ReportEvent.Kind.SAVED, actor=by, request=request, data={
+            "section": key, "version": section.version,
+            "changes": {k: {"label": _label(fmt, k), "before": old, "after": new} for k, (old, new) in changed.items()},
+        })
         log.info("report_section_saved", report=report.pk, section=key, version=section.version,
                  changed=sorted(changed))
     return SectionSave(section=section, errors=errors, changed=changed)

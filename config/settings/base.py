@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "simple_history",
     "agencies",
     "reports",
+    "reports.review",
+    "reports.publishing",
+    "portal",
 ]
 
 # AUTHENTICATION

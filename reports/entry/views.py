@@ -129,7 +129,7 @@ def section_edit(request, pk, key):
         base_version = -1
     try:
         result = report_section_save(report=report, key=key, cells=typed["cells"], texts=typed["texts"],
-                                     base_version=base_version, by=request.user)
+                                     base_version=base_version, by=request.user, request=request)
     except SectionConflict as conflict:
         if _wants_json(request):
             return JsonResponse({"ok": False, "conflict": True, "message": conflict.message,
