@@ -12,6 +12,10 @@ from agencies.models import Body, District
 from .formats import get_format
 
 
+def default_reminder_days():
+    return [14, 7, 3, 1]
+
+
 class ReportingYear(models.Model):
     """The year reported on (2025 reports are filled in January 2026)."""
 
@@ -21,6 +25,8 @@ class ReportingYear(models.Model):
     format_version = models.CharField("格式版本", max_length=10)
     format_variant = models.CharField("地方格式", max_length=20, blank=True, default="")
     deadline = models.DateField("报送截止日期")
+    # Days before the deadline on which bodies not yet submitted are reminded.
+    reminder_days = models.JSONField("催报提醒（截止前天数）", default=default_reminder_days, blank=True)
     opened_at = models.DateTimeField("开启时间", auto_now_add=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name="开启人")
