@@ -105,6 +105,11 @@ class AnnualReport(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def carry_over_note(self) -> str:
+        """Why nothing was carried over from last year, if nothing was."""
+        return self.carried_over.get("_missing", "")
+
 
 class ReportSection(models.Model):
     """The content of one section: cell values by canonical id, text parts by id.

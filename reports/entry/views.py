@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..errors import ReportError, SectionConflict
 from ..formats import rules as format_rules
+from ..formats.cells import CellValueError, parse_cell
 from ..publishing.document import AnnualReportDocument, part_view, table_view
 from ..selectors import ReportContent, previous_report, report_check, reports_visible_to, results_by_section
 from ..services import report_explanations_save, report_section_save
@@ -59,7 +60,8 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
     stored = content.sections[key]
     values = format_rules.compute(fmt, content.values)
     raw = {**content.raw}
-    errors = {**{c: "无法识别的数字" for c in raw if c.startswith(key + ".")}, **(errors or {})}
+    errors = {**{c: _parse_error(fmt, c, typed_raw) for c, typed_raw in raw.items() if c.startswith(key + ".")},
+              **(errors or {})}
     texts = dict(content.texts)
     if typed is not None:  # re-show exactly what the person typed (conflict or error)
         raw.update({k: v for k, v in typed["cells"].items()})
@@ -85,8 +87,16 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
         "entry_context": _entry_context(report, content),
         "prev_section": fmt.sections[index - 1] if index else None,
         "next_section": fmt.sections[index + 1] if index + 1 < len(fmt.sections) else None,
-        "missing_carry": report.carried_over.get("_missing") if key == "s3" else None,
+        "missing_carry": report.carry_over_note if key in ("s2", "s3") else "",
     }
+
+
+def _parse_error(fmt, cell_id, typed) -> str:
+    try:
+        parse_cell(fmt.cell(cell_id).type, typed)
+    except CellValueError as error:
+        return str(error)
+    return ""
 
 
 def _entry_context(report, content) -> dict:

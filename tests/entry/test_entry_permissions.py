@@ -1,0 +1,109 @@
+"""Entry views for every role: fillers of the body edit, reviewers and admins read, others get 404."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reports.models import ReportSection, ReportStatus
+from tests.report_factories import AnnualReportFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "filler", "head", "director", "admin", "other_filler"]
+READERS = {"filler", "head", "director", "admin"}
+
+
+@pytest.fixture
+def report(people):
+    return AnnualReportFactory(body=people.body, reporting_year__district=people.district, reporting_year__year=2025)
+
+
+def _client(people, role, **kwargs):
+    client = Client(**kwargs)
+    if role != "anonymous":
+        client.force_login(getattr(people, role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view", ["reports:overview", "reports:preview", "reports:section"])
+def test_reading_a_report(people, report, role, view):
+    args = [report.pk, "s3"] if view == "reports:section" else [report.pk]
+    response = _client(people, role).get(reverse(view, args=args))
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in READERS:
+        assert response.status_code == 200
+        assert report.body_name in response.content.decode()
+    else:
+        assert response.status_code == 404  # another body's report does not exist for them
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_a_section(people, report, role):
+    response = _client(people, role).post(
+        reverse("reports:section", args=[report.pk, "s3"]), {"version": "1", "cell:s3.R1.A": "4"}
+    )
+    stored = ReportSection.objects.get(report=report, key="s3")
+    if role == "filler":
+        assert response.status_code == 302 and stored.values["s3.R1.A"] == 4
+        return
+    assert stored.values == {} and stored.version == 1
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role == "other_filler":
+        assert response.status_code == 404
+    else:  # readers who may not edit get a message, nothing changes
+        assert response.status_code == 302
+
+
+def test_the_list_shows_only_reports_the_person_may_see(people, report):
+    other = AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year)
+    page = _client(people, "filler").get(reverse("reports:list")).content.decode()
+    assert people.body.name in page and other.body_name not in page
+    page = _client(people, "admin").get(reverse("reports:list")).content.decode()
+    assert people.body.name in page and other.body_name in page
+
+
+def test_a_submitted_report_is_read_only_for_its_fillers(people, report):
+    report.status = ReportStatus.PENDING_HEAD
+    report.save()
+    client = _client(people, "filler")
+    page = client.get(reverse("reports:section", args=[report.pk, "s3"])).content.decode()
+    assert "本页只读" in page and "<fieldset disabled>" in page
+    response = client.post(reverse("reports:section", args=[report.pk, "s3"]),
+                           {"version": "1", "cell:s3.R1.A": "4"}, follow=True)
+    assert "您不能修改" in response.content.decode()
+    assert ReportSection.objects.get(report=report, key="s3").values == {}
+
+
+def test_every_post_needs_the_csrf_token(people, report):
+    client = _client(people, "filler", enforce_csrf_checks=True)
+    response = client.post(reverse("reports:section", args=[report.pk, "s3"]), {"version": "1", "cell:s3.R1.A": "4"})
+    assert response.status_code == 403
+    assert ReportSection.objects.get(report=report, key="s3").values == {}
+
+
+def test_an_unknown_section_is_a_404_not_a_500(people, report):
+    assert _client(people, "filler").get(reverse("reports:section", args=[report.pk, "s9"])).status_code == 404
+
+
+def test_a_stale_form_gets_the_conflict_page_with_the_input_kept(people, report):
+    client = _client(people, "filler")
+    url = reverse("reports:section", args=[report.pk, "s3"])
+    client.post(url, {"version": "1", "cell:s3.R1.A": "7"})
+    response = client.post(url, {"version": "1", "cell:s3.R1.A": "2", "cell:s3.R1.B": "5"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "您的修改尚未保存" in page and "一、本年新收政府信息公开申请数量·自然人" in page
+    assert 'name="cell:s3.R1.B" data-cell="s3.R1.B" value="5"' in page  # the input is kept
+    assert ReportSection.objects.get(report=report, key="s3").values["s3.R1.A"] == 7
+
+
+def test_autosave_answers_in_json(people, report):
+    client = _client(people, "filler")
+    url = reverse("reports:section", args=[report.pk, "s3"])
+    ok = client.post(url, {"version": "1", "cell:s3.R1.A": "x"}, headers={"X-Requested-With": "fetch"})
+    assert ok.status_code == 200 and ok.json()["errors"] == {"s3.R1.A": "请输入整数"} and ok.json()["version"] == 2
+    stale = client.post(url, {"version": "1", "cell:s3.R1.A": "3"}, headers={"X-Requested-With": "fetch"})
+    assert stale.status_code == 409 and stale.json()["conflict"] is True
