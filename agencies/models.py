@@ -185,3 +185,45 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class AdminAction(models.Model):
+    """What a 区管理员 changed about bodies and people: who, when, what (Zulip's RealmAuditLog).
+
+    Append-only, written by the service that makes the change, in the same transaction.
+    """
+
+    class Kind(models.TextChoices):
+        BODY_CREATED = "body_created", "新增单位"
+        BODY_RENAMED = "body_renamed", "单位更名"
+        BODY_CLOSED = "body_closed", "撤销单位"
+        PERSON_CREATED = "person_created", "新增人员"
+        PERSON_UPDATED = "person_updated", "修改人员信息"
+        PASSWORD_SET = "password_set", "设置初始密码"
+        ROLE_ASSIGNED = "role_assigned", "分配角色"
+        ROLE_ENDED = "role_ended", "结束角色"
+        PEOPLE_IMPORTED = "people_imported", "批量导入人员"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admin_actions", verbose_name="区")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="操作人")
+    kind = models.CharField("操作", max_length=30, choices=Kind.choices)
+    body = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="admin_actions",
+                             verbose_name="单位")
+    person = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="admin_actions",
+                               verbose_name="人员")
+    summary = models.CharField("摘要", max_length=300)
+    data = models.JSONField("详情", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "管理操作记录"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("操作记录只能追加，不能修改。")
+        super().save(*args, **kwargs)

@@ -12,6 +12,12 @@ VIEWS = {
     ("agencies:body_list", ()): {"admin"},
     ("agencies:body_detail", ("donghuashi",)): {"admin"},
     ("agencies:security_log", ()): {"admin"},
+    ("agencies:body_create", ()): {"admin"},
+    ("agencies:person_list", ()): {"admin"},
+    ("agencies:person_create", ()): {"admin"},
+    ("agencies:people_import", ()): {"admin"},
+    ("agencies:people_import_template", ()): {"admin"},
+    ("agencies:change_log", ()): {"admin"},
     ("accounts:password_change", ()): {"filler", "head", "director", "admin", "other_filler"},
 }
 
