@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -10,6 +11,7 @@ class NavItem:
     label: str
     url_name: str
     perm: str | None  # None: every signed-in person
+    badge: str | None = None  # dotted path of a function user -> int shown after the label when > 0
 
 
 NAV_ITEMS = [
@@ -17,6 +19,8 @@ NAV_ITEMS = [
     NavItem("年度报告", "reports:list", "reports.list_reports"),
     NavItem("单位与人员", "agencies:body_list", "agencies.manage_district"),
     NavItem("安全日志", "agencies:security_log", "agencies.manage_district"),
+    NavItem("待办", "review:inbox", "agencies.review_reports", badge="reports.review.selectors.inbox_count"),
+    NavItem("通知", "review:notifications", None, badge="reports.review.notifications.unread_count"),
 ]
 
 
@@ -28,5 +32,7 @@ def navigation(request):
     for item in NAV_ITEMS:
         if item.perm is None or user.has_perm(item.perm):
             url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+            count = import_string(item.badge)(user) if item.badge else 0
+            label = f"{item.label}（{count}）" if count else item.label
+            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items}

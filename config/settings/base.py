@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -231,6 +232,8 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Daily at 08:00: deadline reminders, escalation of overdue reports, reviewers waiting > 3 days.
+CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "schedule": crontab(hour=8, minute=0)}
 
 # EMAIL
 # ------------------------------------------------------------------------------
@@ -239,6 +242,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nia
 
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
 DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed"]
+DEMO_SEEDERS.append("reports.review.demo.seed")  # after reports.demo: it moves this year's reports along
 
 # ADMIN
 # ------------------------------------------------------------------------------

@@ -7,3 +7,6 @@ class ReviewConfig(AppConfig):
     name = "reports.review"
     label = "review"
     verbose_name = "审核"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  registers the rules

@@ -1,0 +1,46 @@
+"""Forms of the review page. Each carries the status the person saw (stale pages are refused)."""
+
+from django import forms
+
+from reports.models import ReportStatus
+
+MAX_COMMENTS = 20
+BLANK_ROWS = 3
+
+
+class _ActionForm(forms.Form):
+    expected_status = forms.ChoiceField(choices=ReportStatus.choices, widget=forms.HiddenInput)
+
+
+class StatusForm(_ActionForm):
+    """Submit and withdraw: nothing but the status seen."""
+
+
+class ApproveForm(_ActionForm):
+    comment = forms.CharField(label="审核意见（可选）", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(_ActionForm):
+    reason = forms.CharField(label="退回理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "退回修改须写明退回理由。"})
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+
+    def comments(self) -> list[dict]:
+        """The comment rows typed (comment_target_N / comment_text_N), blank ones left out."""
+        rows = []
+        for index in range(MAX_COMMENTS):
+            text = (self.data.get(f"comment_text_{index}") or "").strip()
+            target = (self.data.get(f"comment_target_{index}") or "").strip()
+            if text:
+                rows.append({"target": target, "text": text})
+        return rows
+
+    def comment_rows(self) -> list[dict]:
+        """What to show: the rows typed (after an error) plus blank ones."""
+        rows = self.comments() if self.is_bound else []
+        rows += [{"target": "", "text": ""}] * BLANK_ROWS
+        return [{"index": i, **row} for i, row in enumerate(rows[:MAX_COMMENTS])]

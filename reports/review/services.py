@@ -1,0 +1,166 @@
+"""Submitting, withdrawing, approving and returning a report.
+
+Each service locks the report row, checks who may act (permissions.refusal), and moves the report
+through reports.workflow.report_transition — the one table of transitions, which writes the
+timeline entry in the same transaction. Notices to the next people to act are written in that
+transaction too; e-mails and the `report_approved` signal go out only after it commits.
+"""
+
+from functools import partial
+
+import structlog
+from django.db import transaction
+
+from reports.errors import ReportError
+from reports.models import AnnualReport, ReportEvent, ReportStatus
+from reports.signals import report_approved
+from reports.workflow import report_transition
+
+from . import notifications as notices
+from .models import ReviewComment, ReviewLevel
+from .permissions import refusal
+from .selectors import Problem, submission_problems, target_of
+
+log = structlog.get_logger(__name__)
+S = ReportStatus
+Role = notices.Role
+
+
+class SubmissionBlocked(ReportError):
+    """The report cannot be submitted yet; `problems` says what to fix and where."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"报告还有 {len(problems)} 个问题需要处理，暂不能提交。")
+        self.problems = problems
+
+
+def _locked(report: AnnualReport, action: str, expected_status: str | None) -> AnnualReport:
+    locked = AnnualReport.objects.select_for_update().select_related("body", "reporting_year").get(pk=report.pk)
+    if expected_status is not None and locked.status != expected_status:
+        # Someone acted first: report_transition refuses and says who did what.
+        report_transition(report=locked, action=action, expected_status=expected_status)
+        raise AssertionError("unreachable: the expected status differs")
+    return locked
+
+
+def _guard(action: str, report: AnnualReport, by) -> None:
+    reason = refusal(by, action, report)
+    if reason:
+        raise ReportError(reason)
+
+
+def _round(report: AnnualReport) -> int:
+    return report.events.filter(kind=ReportEvent.Kind.SUBMITTED).count()
+
+
+@transaction.atomic
+def report_submit(*, report: AnnualReport, by, expected_status: str | None = None, request=None) -> AnnualReport:
+    locked = _locked(report, "submit", expected_status)
+    _guard("submit", locked, by)
+    problems = submission_problems(locked)
+    if problems:
+        raise SubmissionBlocked(problems)
+    resubmission = locked.status == S.RETURNED
+    report_transition(report=locked, action="submit", by=by, expected_status=locked.status, request=request,
+                      data={"round": _round(locked) + 1, "resubmission": resubmission})
+    notices.notify(
+        users=notices.people_of(locked.body, Role.DEPT_HEAD), report=locked, exclude=by, kind="submitted",
+        title=f"{locked.title}{'已修改并重新提交' if resubmission else '已提交'}，待您审核",
+        body=f"{by.display_name}{'修改后重新提交了' if resubmission else '提交了'}{locked.title}，请进行部门负责人审核。",
+    )
+    log.info("report_submitted", report=locked.pk, by=by.pk)
+    report.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def report_withdraw(*, report: AnnualReport, by, expected_status: str | None = None, request=None) -> AnnualReport:
+    locked = _locked(report, "withdraw", expected_status)
+    _guard("withdraw", locked, by)
+    report_transition(report=locked, action="withdraw", by=by, expected_status=locked.status, request=request)
+    notices.notify(
+        users=notices.people_of(locked.body, Role.DEPT_HEAD), report=locked, exclude=by, kind="withdrawn",
+        title=f"{locked.title}已撤回", body=f"{by.display_name}撤回了{locked.title}的提交，暂不需要审核。",
+        url=notices.report_url(locked, "reports:overview"),
+    )
+    report.status = locked.status
+    return locked
+
+
+def _level(report: AnnualReport) -> str:
+    return ReviewLevel.HEAD if report.status == S.PENDING_HEAD else ReviewLevel.DIRECTOR
+
+
+@transaction.atomic
+def report_approve(*, report: AnnualReport, by, comment: str = "", expected_status: str | None = None,
+                   request=None) -> AnnualReport:
+    locked = _locked(report, "approve", expected_status)
+    _guard("approve", locked, by)
+    level = _level(locked)
+    report_transition(report=locked, action="approve", by=by, expected_status=locked.status, request=request,
+                      comment=comment.strip()[:2000], data={"level": level})
+    if level == ReviewLevel.HEAD:
+        notices.notify(
+            users=notices.people_of(locked.body, Role.DIRECTOR), report=locked, exclude=by, kind="approved_head",
+            title=f"{locked.title}待您审核", body=f"部门负责人{by.display_name}已审核通过{locked.title}，请进行主管主任审核。",
+        )
+    else:
+        notices.notify(
+            users=notices.people_of(locked.body, Role.FILLER) + notices.district_admins(locked.body.district),
+            report=locked, exclude=by, kind="approved",
+            title=f"{locked.title}已批准，待发布",
+            body=f"主管主任{by.display_name}已审核通过{locked.title}，报告将生成PDF并发布。",
+            url=notices.report_url(locked, "reports:overview"),
+        )
+        # Publishing listens; it must not see an approval that was rolled back.
+        transaction.on_commit(partial(report_approved.send, sender=AnnualReport, report_id=locked.pk))
+    log.info("report_approved", report=locked.pk, by=by.pk, level=level)
+    report.status = locked.status
+    return locked
+
+
+def _comments(fmt, comments) -> list[dict]:
+    """[{"target", "text"}] → checked against the format; blank texts are dropped."""
+    out = []
+    for item in comments or []:
+        text = (item.get("text") or "").strip()
+        if not text:
+            continue
+        try:
+            target = target_of(fmt, (item.get("target") or "").strip())
+        except KeyError:
+            raise ReportError(f"意见所指的位置“{item.get('target')}”不存在，请重新选择。") from None
+        out.append({"target": target.key, "kind": target.kind, "section": target.section_key,
+                    "label": target.label, "text": text[:2000]})
+    return out
+
+
+@transaction.atomic
+def report_return(*, report: AnnualReport, by, reason: str, comments=(), expected_status: str | None = None,
+                  request=None) -> AnnualReport:
+    locked = _locked(report, "return", expected_status)
+    _guard("return", locked, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("退回修改须写明退回理由。")
+    checked = _comments(locked.format, comments)
+    level = _level(locked)
+    report_transition(report=locked, action="return", by=by, expected_status=locked.status, request=request,
+                      comment=reason[:2000], data={"level": level, "comments": checked})
+    event = locked.events.filter(kind=ReportEvent.Kind.RETURNED).order_by("-pk").first()
+    ReviewComment.objects.bulk_create([
+        ReviewComment(report=locked, return_event=event, author=by, level=level, target_kind=c["kind"],
+                      target=c["target"], section_key=c["section"], label=c["label"][:200], text=c["text"])
+        for c in checked
+    ])
+    who = "部门负责人" if level == ReviewLevel.HEAD else "主管主任"
+    notices.notify(
+        users=notices.people_of(locked.body, Role.FILLER), report=locked, exclude=by, kind="returned",
+        title=f"{locked.title}被退回修改",
+        body=f"{who}{by.display_name}退回了{locked.title}。理由：{reason}" + (
+            f"（另有 {len(checked)} 条具体意见）" if checked else ""),
+        url=notices.report_url(locked, "reports:overview"),
+    )
+    log.info("report_returned", report=locked.pk, by=by.pk, level=level, comments=len(checked))
+    report.status = locked.status
+    return locked

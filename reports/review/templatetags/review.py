@@ -1,0 +1,47 @@
+"""Template pieces the review adds to pages it does not own: the report overview and the workspace."""
+
+from django import template
+
+from reports.models import ReportStatus
+
+from .. import selectors
+from ..export import timeline_rows
+from ..notifications import unread_count
+from ..permissions import refusal
+
+register = template.Library()
+S = ReportStatus
+
+
+@register.inclusion_tag("reports/review/includes/panel.html", takes_context=True)
+def review_panel(context, report, check=None):
+    """On the report overview: submit (with what blocks it), withdraw, the comments of a return,
+    and the way to the review page."""
+    user = context["request"].user
+    can_submit = user.has_perm("review.submit_report", report)
+    last_return = selectors.last_return(report) if report.status == S.RETURNED else None
+    return {
+        "request": context["request"], "report": report, "csrf_token": context.get("csrf_token"),
+        "can_submit": can_submit,
+        "problems": selectors.submission_problems(report, check) if can_submit else [],
+        "can_withdraw": user.has_perm("review.withdraw_report", report),
+        "can_review": user.has_perm("review.approve_report", report),
+        "under_review": report.status in (S.PENDING_HEAD, S.PENDING_DIRECTOR),
+        "refusal": refusal(user, "approve", report) if report.status in (S.PENDING_HEAD, S.PENDING_DIRECTOR)
+        and user.has_perm("agencies.review_reports") else None,
+        "last_return": last_return,
+        "comments": selectors.comments_of(last_return),
+    }
+
+
+@register.simple_tag
+def report_timeline_rows(report):
+    return timeline_rows(report)
+
+
+@register.inclusion_tag("reports/review/includes/workspace_panel.html", takes_context=True)
+def review_workspace_panel(context):
+    user = context["request"].user
+    items = selectors.inbox_for(user)
+    return {"items": [i for i in items if not i.recused], "is_reviewer": user.has_perm("agencies.review_reports"),
+            "unread": unread_count(user)}

@@ -1,0 +1,188 @@
+"""Review pages: the 待办 inbox, the review page, the actions, notices and timeline export.
+
+Thin: reads through selectors, writes through services; a refused action becomes a message and
+changes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from reports.errors import ReportError
+from reports.models import ReportEvent, ReportStatus
+from reports.publishing.document import AnnualReportDocument
+from reports.selectors import report_check, reports_visible_to
+
+from . import export, selectors, services
+from .diff import report_redline
+from .forms import ApproveForm, ReturnForm, StatusForm
+from .models import Notification
+from .permissions import refusal
+
+
+def _report_for(request, pk):
+    """Another body's report does not exist for this person (404), whatever its id."""
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("review.view_review", report):
+        raise PermissionDenied("您无权查看这份报告。")
+    return report
+
+
+@login_required
+def inbox(request):
+    if not request.user.has_perm("agencies.review_reports"):
+        raise PermissionDenied("只有部门负责人和主管主任有待办审核。")
+    return render(request, "reports/review/inbox.html", {"items": selectors.inbox_for(request.user)})
+
+
+def review_context(request, report, *, return_form=None, approve_form=None) -> dict:
+    check = report_check(report)
+    targets = selectors.target_choices(report.format)
+    initial = {"expected_status": report.status}
+    last_return = selectors.last_return(report)
+    last_submit = selectors.last_event(report, ReportEvent.Kind.SUBMITTED)
+    resubmitted = bool(last_return and last_submit and last_submit.pk > last_return.pk)
+    return {
+        "report": report,
+        "document": AnnualReportDocument(report),
+        "warnings": selectors.explained_warnings(report, check),
+        "can_approve": request.user.has_perm("review.approve_report", report),
+        "can_return": request.user.has_perm("review.return_report", report),
+        "refusal": _refusal(request.user, report),
+        "approve_form": approve_form or ApproveForm(initial=initial),
+        "return_form": return_form or ReturnForm(initial=initial, targets=targets),
+        "targets": targets,
+        "last_return": last_return,
+        "last_comments": selectors.comments_of(last_return),
+        "redline": report_redline(report, last_return) if resubmitted else None,
+        "since": selectors.waiting_since(report),
+    }
+
+
+def _refusal(user, report) -> str | None:
+    """Why this person cannot act on a report under review (shown instead of the buttons)."""
+    if report.status not in (ReportStatus.PENDING_HEAD, ReportStatus.PENDING_DIRECTOR):
+        return None
+    return refusal(user, "approve", report)
+
+
+@login_required
+def report_review(request, pk):
+    report = _report_for(request, pk)
+    return render(request, "reports/review/review.html", review_context(request, report))
+
+
+def _act(request, report, service, success: str, **kwargs):
+    try:
+        service(report=report, by=request.user, request=request, **kwargs)
+    except services.SubmissionBlocked as blocked:
+        messages.error(request, blocked.message)
+        return False
+    except ReportError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _expected(request) -> str | None:
+    form = StatusForm(request.POST)
+    return form.cleaned_data["expected_status"] if form.is_valid() else None
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    report = _report_for(request, pk)
+    _act(request, report, services.report_submit, "报告已提交，等待部门负责人审核。", expected_status=_expected(request))
+    return redirect("reports:overview", pk=report.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    report = _report_for(request, pk)
+    _act(request, report, services.report_withdraw, "已撤回提交，报告可以继续修改。", expected_status=_expected(request))
+    return redirect("reports:overview", pk=report.pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    report = _report_for(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "页面已过期，请刷新后重试。")
+        return redirect("review:report", pk=report.pk)
+    level = "主管主任" if report.status == ReportStatus.PENDING_DIRECTOR else "部门负责人"
+    _act(request, report, services.report_approve, f"{level}审核通过。",
+         comment=form.cleaned_data["comment"], expected_status=form.cleaned_data["expected_status"])
+    return redirect("review:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    report = _report_for(request, pk)
+    form = ReturnForm(request.POST, targets=selectors.target_choices(report.format))
+    if not form.is_valid():
+        messages.error(request, "退回未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
+        context = review_context(request, report, return_form=form)
+        return render(request, "reports/review/review.html", context, status=400)
+    done = _act(request, report, services.report_return, "已退回填报人修改。", reason=form.cleaned_data["reason"],
+                comments=form.comments(), expected_status=form.cleaned_data["expected_status"])
+    report.refresh_from_db()
+    if not done and report.status == form.cleaned_data["expected_status"]:
+        # Refused for what was typed, not because someone acted first: keep the comments.
+        return render(request, "reports/review/review.html", review_context(request, report, return_form=form),
+                      status=400)
+    return redirect("review:report", pk=report.pk)
+
+
+@login_required
+def timeline_export(request, pk, fmt):
+    report = _report_for(request, pk)
+    if not request.user.has_perm("review.export_timeline", report):
+        raise PermissionDenied("只有区管理员可以导出时间线。")
+    if fmt == "csv":
+        name, content = export.timeline_csv(report)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        name, content = export.timeline_xlsx(report)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Notices
+
+
+@login_required
+def notification_list(request):
+    notices = Notification.objects.filter(recipient=request.user).select_related("report")[:200]
+    return render(request, "reports/review/notifications.html", {"notices": notices})
+
+
+@login_required
+def notification_open(request, pk):
+    notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts={request.get_host()}):
+        return redirect(notice.url)
+    return redirect("review:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, f"已将 {count} 条通知标为已读。")
+    return redirect("review:notifications")
