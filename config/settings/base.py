@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "reports.review",
     "reports.publishing",
+    "reports.importing",
     "portal",
 ]
 
@@ -241,7 +242,7 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.c
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nianbao@localhost>")
 
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
-DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed"]
+DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed", "reports.importing.demo.seed"]
 DEMO_SEEDERS.append("reports.review.demo.seed")  # after reports.demo: it moves this year's reports along
 
 # ADMIN
