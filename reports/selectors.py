@@ -79,13 +79,18 @@ class ReportCheck:
         return all(p.complete for p in self.progress.values()) and not self.invalid_cells
 
 
-def report_check(report: AnnualReport, content: ReportContent | None = None) -> ReportCheck:
+_NOT_GIVEN = object()
+
+
+def report_check(report: AnnualReport, content: ReportContent | None = None, *,
+                 previous=_NOT_GIVEN, previous_content: ReportContent | None = None) -> ReportCheck:
     content = content or ReportContent.of(report)
     fmt = report.format
-    previous = previous_report(report)
+    if previous is _NOT_GIVEN:
+        previous = previous_report(report)
     previous_values, previous_version = None, None
     if previous is not None:
-        previous_values = ReportContent.of(previous).values
+        previous_values = (previous_content or ReportContent.of(previous)).values
         previous_version = previous.reporting_year.format_version
     values = format_rules.compute(fmt, content.values)
     results = format_rules.evaluate(

@@ -3,11 +3,14 @@
 Thin: reads go through selectors, writes through services; a domain error becomes a message.
 """
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import json_script
 from django.views.decorators.http import require_POST
 
 from ..errors import ReportError, SectionConflict
@@ -75,7 +78,9 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
                     if cell.id in typed["cells"] and not cell.computed:
                         cell.raw, cell.error = typed["cells"][cell.id], errors.get(cell.id, "")
                         cell.text = cell.raw
-    check = report_check(report, content)
+    previous = previous_report(report)
+    previous_content = ReportContent.of(previous) if previous else None
+    check = report_check(report, content, previous=previous, previous_content=previous_content)
     index = [s.key for s in fmt.sections].index(key)
     return {
         "report": report, "fmt": fmt, "section": section, "tables": tables,
@@ -83,8 +88,8 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
         "version": version or stored.version, "stored": stored,
         "can_edit": request.user.has_perm("reports.edit_report", report),
         "problems": results_by_section(fmt, check.results).get(key, []),
-        "format_json": format_rules.format_json(fmt),
-        "entry_context": _entry_context(report, content),
+        "format_json_script": format_json_script(fmt),
+        "entry_context": _entry_context(content, previous, previous_content),
         "prev_section": fmt.sections[index - 1] if index else None,
         "next_section": fmt.sections[index + 1] if index + 1 < len(fmt.sections) else None,
         "missing_carry": report.carry_over_note if key in ("s2", "s3") else "",
@@ -99,16 +104,20 @@ def _parse_error(fmt, cell_id, typed) -> str:
     return ""
 
 
-def _entry_context(report, content) -> dict:
+@lru_cache(maxsize=None)
+def format_json_script(fmt):
+    """The definition as a JSON data block for rules.js; formats are immutable, so built once."""
+    return json_script(format_rules.format_json(fmt), "format-json")
+
+
+def _entry_context(content, previous, previous_content) -> dict:
     """What the browser's rule check needs beyond this page's inputs, in stored (JSON) form."""
-    previous = previous_report(report)
     values = {}
     for stored in content.sections.values():
         values.update(stored.values)
     prev_values = {}
-    if previous is not None:
-        for stored in previous.sections.all():
-            prev_values.update(stored.values)
+    for stored in (previous_content.sections.values() if previous_content else ()):
+        prev_values.update(stored.values)
     return {"values": values, "texts": content.texts, "previous": prev_values or None,
             "previous_version": previous.reporting_year.format_version if previous else None}
 
