@@ -232,7 +232,40 @@ CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Approved reports still without a PDF after PUBLISHING_SWEEP_AFTER (the broker was down when the
+    # approval committed, a worker died with the message): queue their render again.
+    "publishing-sweep": {"task": "publishing.sweep", "schedule": 120.0},
+}
+
+# PUBLISHING (reports/publishing): PDFs of published reports
+# ------------------------------------------------------------------------------
+# Where PDFs are stored: the file system (MEDIA_ROOT/reports/) by default; an S3-compatible store
+# (MinIO, 阿里云 OSS, 腾讯云 COS…) when PUBLISHING_S3_BUCKET is set — needs the optional dependency
+# `pip install "nianbao[s3]"` (django-storages with boto3) — so that every web and worker machine
+# sees the same files. Credentials come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+PUBLISHING_S3_BUCKET = env("PUBLISHING_S3_BUCKET", default="")
+if PUBLISHING_S3_BUCKET:
+    PUBLISHING_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PUBLISHING_S3_BUCKET,
+            "endpoint_url": env("PUBLISHING_S3_ENDPOINT_URL", default=None),
+            "region_name": env("PUBLISHING_S3_REGION", default=None),
+            "location": env("PUBLISHING_S3_PREFIX", default="nianbao"),
+            "default_acl": "private",
+            "file_overwrite": True,
+            "querystring_auth": True,
+        },
+    }
+else:
+    PUBLISHING_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {}}
+# Renders of one report are bounded: after this many attempts (redeliveries included) it is 发布失败.
+PUBLISHING_MAX_ATTEMPTS = env.int("PUBLISHING_MAX_ATTEMPTS", default=5)
+# Far below the broker's visibility_timeout (6 h): a render is never redelivered while it runs.
+PUBLISHING_SOFT_TIME_LIMIT = env.int("PUBLISHING_SOFT_TIME_LIMIT", default=120)
+PUBLISHING_TIME_LIMIT = env.int("PUBLISHING_TIME_LIMIT", default=180)
+PUBLISHING_SWEEP_AFTER = timedelta(seconds=env.int("PUBLISHING_SWEEP_AFTER_SECONDS", default=180))
 # Daily at 08:00: deadline reminders, escalation of overdue reports, reviewers waiting > 3 days.
 CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "schedule": crontab(hour=8, minute=0)}
 

@@ -7,3 +7,6 @@ class PublishingConfig(AppConfig):
     name = "reports.publishing"
     label = "publishing"
     verbose_name = "发布"
+
+    def ready(self):
+        from . import permissions, receivers  # noqa: F401  (rules; the report_approved receiver)

@@ -14,6 +14,8 @@ from ..selectors import ReportContent
 
 # Characters that make fontconfig hunt for fallbacks or print as boxes (WeasyPrint #2811).
 _ODD_CHARACTERS = re.compile("[\u2011\u200b\u200c\u200d\u2060\ufeff]")
+# A table with more columns than this is laid out on a landscape page in the PDF.
+WIDE_TABLE_COLUMNS = 6
 
 
 def clean_text(text: str) -> str:
@@ -31,6 +33,11 @@ class CellView:
     carried: dict | None = None
     label: str = ""
 
+    @property
+    def dom_id(self) -> str:
+        """An HTML id for the cell: "s3.R3_7.A" → "s3-R3_7-A"."""
+        return self.id.replace(".", "-")
+
 
 @dataclass
 class RowView:
@@ -46,6 +53,16 @@ class TableView:
     rows: list[RowView]
     note: str | None
     label_width: int
+
+    @property
+    def column_count(self) -> int:
+        """Label columns plus data columns: how wide the table is on paper."""
+        return self.label_width + (len(self.rows[0].cells) if self.rows else 0)
+
+    @property
+    def wide(self) -> bool:
+        """Too wide for a portrait page with readable, unwrapped labels (sections 三 and 四)."""
+        return self.column_count > WIDE_TABLE_COLUMNS
 
 
 @dataclass
@@ -66,6 +83,10 @@ class SectionView:
     tables: list[TableView] = field(default_factory=list)
     parts: list[PartView] = field(default_factory=list)
     notes: list[PartView] = field(default_factory=list)
+
+    @property
+    def wide(self) -> bool:
+        return any(table.wide for table in self.tables)
 
 
 def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None) -> TableView:

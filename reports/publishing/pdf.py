@@ -1,0 +1,113 @@
+"""HTML → PDF. The only module of the project that imports WeasyPrint (lazily: web processes that
+never render do not pay for it).
+
+`render_to_pdf(template_name, context)` renders a Django template and returns the HTML and the PDF.
+WeasyPrint resolves every URL against an explicit `base_url` and fetches it through
+`StaticOnlyFetcher`: the project's own static files are served from the staticfiles finders or
+STATIC_ROOT, and everything else (http, https to other hosts, file, data, ftp…) is refused, so
+that report text — user input, escaped by the templates anyway — can never make a worker fetch
+a URL (SSRF) or read a local file.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import structlog
+from django.conf import settings
+from django.template.loader import render_to_string
+
+log = structlog.get_logger(__name__)
+
+# An origin that cannot exist (RFC 2606 .invalid): the only one the fetcher serves.
+BASE_URL = "https://nianbao.invalid/"
+
+PDF_OPTIONS = {
+    # Tagged PDF (PDF/UA-1) so that screen readers get headings, tables and reading order.
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    # Fonts are subset with HarfBuzz (libharfbuzz-subset0); never embed whole CJK fonts.
+    "full_fonts": False,
+    "optimize_images": True,
+}
+
+
+class RefusedURL(ValueError):
+    """A URL the renderer will not fetch."""
+
+
+def static_path(name: str) -> Path | None:
+    """The file behind a static name, from STATIC_ROOT (collected, maybe hashed) or the finders."""
+    name = posixpath.normpath(unquote(name)).lstrip("/")
+    if name.startswith("..") or "\x00" in name:
+        return None
+    root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
+    if root is not None:
+        candidate = (root / name).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root.resolve()):
+            return candidate
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(name)
+    return Path(found) if found else None
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves /static/… under BASE_URL from disk; refuses every other URL."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            origin = urlsplit(BASE_URL)
+            static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc) or not parts.path.startswith(
+                static_prefix
+            ):
+                log.warning("pdf_url_refused", url=url[:200])
+                raise RefusedURL(f"refused to fetch {url[:200]!r}: only the project's static files")
+            path = static_path(parts.path[len(static_prefix):])
+            if path is None:
+                raise RefusedURL(f"no such static file: {parts.path[:200]!r}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher
+
+
+def url_fetcher():
+    return _fetcher_class()(timeout=1, allowed_protocols=("https",), allow_redirects=False)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    html: str
+    pdf: bytes
+    page_count: int
+
+
+def render_html_to_pdf(html: str) -> RenderedPdf:
+    """WeasyPrint alone on ready HTML (also what the benchmark compares against)."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(**PDF_OPTIONS)
+    pdf = document.write_pdf(**PDF_OPTIONS)
+    return RenderedPdf(html=html, pdf=pdf, page_count=len(document.pages))
+
+
+def render_to_pdf(template_name: str, context: dict) -> tuple[str, bytes]:
+    """Render a Django template to (html, pdf_bytes). Autoescaping stays on: never `|safe` text."""
+    rendered = render(template_name, context)
+    return rendered.html, rendered.pdf
+
+
+def render(template_name: str, context: dict) -> RenderedPdf:
+    html = render_to_string(template_name, context)
+    rendered = render_html_to_pdf(html)
+    log.info("pdf_rendered", template=template_name, pages=rendered.page_count, size=len(rendered.pdf))
+    return rendered

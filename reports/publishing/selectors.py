@@ -1,0 +1,88 @@
+"""Reads of publishing: versions, render status, what the sweep should queue again.
+
+Public reads (the portal) go through `published_versions` and `current_version`: only versions
+that are done, with their snapshot; never a draft, never live section data.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from ..models import AnnualReport, ReportStatus
+from .models import ReportPdf
+
+
+def published_versions(report: AnnualReport):
+    return report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("version")
+
+
+def latest_version(report: AnnualReport) -> ReportPdf | None:
+    return report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
+
+
+def pending_claim(report_id: int):
+    from .services import Claim
+
+    pdf = (ReportPdf.objects.filter(report_id=report_id).exclude(status=ReportPdf.Status.DONE)
+           .order_by("-version").first())
+    if pdf is None:
+        return None
+    return Claim(pdf_id=pdf.pk, report_id=report_id, version=pdf.version, attempt=pdf.attempts)
+
+
+def reports_to_sweep(now=None):
+    """Approved reports whose status has not moved for PUBLISHING_SWEEP_AFTER and whose render is
+    not running right now (a row touched within that time counts as running)."""
+    now = now or timezone.now()
+    cutoff = now - settings.PUBLISHING_SWEEP_AFTER
+    busy = ReportPdf.objects.filter(report=OuterRef("pk"), status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff)
+    return (AnnualReport.objects.filter(status=ReportStatus.APPROVED, updated_at__lte=cutoff)
+            .exclude(Exists(busy)).order_by("updated_at").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RenderStatus:
+    """What the overview's live fragment shows after the final approval."""
+
+    report: AnnualReport
+    pdf: ReportPdf | None
+    latest: ReportPdf | None
+
+    @property
+    def finished(self) -> bool:
+        return self.report.status in (ReportStatus.PUBLISHED, ReportStatus.PUBLISH_FAILED)
+
+    @property
+    def polling(self) -> bool:
+        return self.report.status == ReportStatus.APPROVED
+
+    @property
+    def message(self) -> str:
+        status = self.report.status
+        if status == ReportStatus.PUBLISHED and self.latest:
+            return f"已发布（第{self.latest.version}版，{self.latest.page_count}页）。"
+        if status == ReportStatus.PUBLISH_FAILED:
+            return f"发布失败：{self.pdf.error if self.pdf and self.pdf.error else '原因未知'}"
+        if self.pdf is None or self.pdf.status == ReportPdf.Status.PENDING:
+            return "已批准，正在排队生成 PDF……"
+        if self.pdf.status == ReportPdf.Status.RENDERING:
+            return f"正在生成 PDF（第{self.pdf.attempts}次尝试）……"
+        return "正在处理……"
+
+
+def render_status(report: AnnualReport) -> RenderStatus | None:
+    """None for a report that has not reached the final approval (nothing to show)."""
+    shown = {ReportStatus.APPROVED, ReportStatus.PUBLISH_FAILED, ReportStatus.PUBLISHED}
+    if report.status not in shown and not report.pdf_versions.exists():
+        return None
+    pending = report.pdf_versions.exclude(status=ReportPdf.Status.DONE).order_by("-version").first()
+    return RenderStatus(report=report, pdf=pending, latest=latest_version(report))
+
+
+def public_reports():
+    """Reports the public may see: published, with a done version or imported from history."""
+    done = ReportPdf.objects.filter(report=OuterRef("pk"), status=ReportPdf.Status.DONE)
+    return (AnnualReport.objects.filter(Q(Exists(done)) | Q(imported=True, status=ReportStatus.PUBLISHED))
+            .select_related("reporting_year", "body", "body__district"))

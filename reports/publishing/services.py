@@ -1,0 +1,134 @@
+"""Writes of publishing: claim a render, publish the rendered version, record a failure, retry.
+
+The render runs outside any transaction (it takes seconds); what comes before and after it is
+short and locks the rows it changes. The ReportPdf row of the version being published is the
+lock: whoever marks it done first publishes, every other render of it is discarded. Status
+changes go through reports.workflow.report_transition only.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..errors import ReportError
+from ..models import AnnualReport, ReportStatus
+from ..workflow import report_transition
+from .models import ReportPdf
+from .storage import discard, move_into_place, pdf_name, pdf_storage, write_temporary
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Claim:
+    pdf_id: int
+    report_id: int
+    version: int
+    attempt: int
+
+
+def _target_version(report: AnnualReport) -> int:
+    last_done = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
+    return last_done.version + 1 if last_done else 1
+
+
+@transaction.atomic
+def render_claim(*, report_id: int, task_id: str = "", worker: str = "") -> Claim | None:
+    """Start one attempt at rendering the report's next version, or say there is nothing to do
+    (already published, not approved). Past PUBLISHING_MAX_ATTEMPTS the report is 发布失败."""
+    report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+    if report is None or report.status != ReportStatus.APPROVED:
+        return None
+    pdf, _ = ReportPdf.objects.select_for_update().get_or_create(report=report, version=_target_version(report))
+    if pdf.attempts >= settings.PUBLISHING_MAX_ATTEMPTS:
+        _fail(report, pdf, f"已尝试生成 {pdf.attempts} 次仍未成功，已停止自动重试。")
+        return None
+    pdf.attempts += 1
+    pdf.status = ReportPdf.Status.RENDERING
+    pdf.task_id, pdf.worker, pdf.started_at, pdf.error = task_id[:64], worker[:200], timezone.now(), ""
+    pdf.save()
+    log.info("pdf_render_claimed", report=report_id, version=pdf.version, attempt=pdf.attempts, worker=worker)
+    return Claim(pdf_id=pdf.pk, report_id=report_id, version=pdf.version, attempt=pdf.attempts)
+
+
+def render_store(*, claim: Claim, pdf_bytes: bytes) -> str:
+    """Write the PDF under a temporary name (no transaction, no lock)."""
+    report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=claim.report_id)
+    return write_temporary(pdf_storage(), pdf_name(report, claim.version), pdf_bytes)
+
+
+@transaction.atomic
+def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count: int, snapshot: dict,
+                   task_id: str = "", worker: str = "") -> bool:
+    """Move the PDF into place and publish the version; False when another render got there first."""
+    storage = pdf_storage()
+    pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
+    report = AnnualReport.objects.select_for_update().select_related("reporting_year", "body").get(
+        pk=claim.report_id)
+    if pdf.is_done or report.status != ReportStatus.APPROVED:
+        discard(storage, temporary)
+        log.info("pdf_render_discarded", report=report.pk, version=pdf.version, status=report.status)
+        return False
+    now = timezone.now()
+    pdf.file.name = move_into_place(storage, temporary, pdf_name(report, pdf.version))
+    pdf.sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    pdf.size, pdf.page_count, pdf.content = len(pdf_bytes), page_count, snapshot
+    pdf.rendered_at = pdf.published_at = now
+    pdf.worker, pdf.task_id = worker[:200] or pdf.worker, task_id[:64] or pdf.task_id
+    pdf.status, pdf.error = ReportPdf.Status.DONE, ""
+    pdf.save()
+    report_transition(report=report, action="publish", data={
+        "version": pdf.version, "sha256": pdf.sha256, "size": pdf.size, "pages": pdf.page_count,
+        "worker": pdf.worker, "task_id": pdf.task_id, "attempts": pdf.attempts,
+    })
+    log.info("report_published", report=report.pk, version=pdf.version, size=pdf.size, pages=page_count)
+    return True
+
+
+def _fail(report: AnnualReport, pdf: ReportPdf, reason: str) -> None:
+    pdf.status, pdf.error = ReportPdf.Status.FAILED, reason[:2000]
+    pdf.save(update_fields=["status", "error", "updated_at"])
+    if report.status == ReportStatus.APPROVED:
+        report_transition(report=report, action="fail_publish", comment=reason[:2000],
+                          data={"version": pdf.version, "attempts": pdf.attempts, "worker": pdf.worker})
+    log.warning("pdf_render_failed", report=report.pk, version=pdf.version, reason=reason[:300])
+
+
+@transaction.atomic
+def render_fail(*, claim: Claim, reason: str) -> None:
+    """A render that will not succeed by itself: 发布失败 with its reason, for an administrator."""
+    report = AnnualReport.objects.select_for_update().get(pk=claim.report_id)
+    pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
+    if pdf.is_done:
+        return
+    _fail(report, pdf, reason)
+
+
+@transaction.atomic
+def report_publish_retry(*, report: AnnualReport, by, request=None) -> AnnualReport:
+    """A district administrator sends a 发布失败 report back to the render queue."""
+    if not by.has_perm("publishing.retry_publish", report):
+        raise ReportError("只有区管理员可以重新发布报告。")
+    report_transition(report=report, action="retry_publish", by=by, expected_status=ReportStatus.PUBLISH_FAILED,
+                      request=request)
+    ReportPdf.objects.filter(report=report).exclude(status=ReportPdf.Status.DONE).update(
+        status=ReportPdf.Status.PENDING, attempts=0, error="", updated_at=timezone.now())
+    transaction.on_commit(lambda: enqueue_render(report.pk))
+    return report
+
+
+def enqueue_render(report_id: int) -> bool:
+    """Queue the render; a broker that is down is logged, not raised: the sweep queues it later."""
+    from .tasks import render_report_pdf
+
+    try:
+        render_report_pdf.apply_async((report_id,), retry=True, retry_policy={
+            "max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1})
+    except Exception as exc:  # kombu/redis connection errors: the approval has committed anyway
+        log.warning("pdf_render_enqueue_failed", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
+        return False
+    return True

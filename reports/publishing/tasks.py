@@ -1,0 +1,121 @@
+"""The render task: approved report → PDF → published version.
+
+Delivery guarantees, and why the task is written the way it is:
+- It takes the report's id and is idempotent: run twice, it publishes once. The ReportPdf row of
+  the version is the lock (select_for_update); a second render of a published version is discarded.
+- acks_late + reject_on_worker_lost: a worker that dies mid-render gives the message back. That is
+  safe because of the point above; attempts are counted on the ReportPdf row and bounded
+  (PUBLISHING_MAX_ATTEMPTS), so a message that kills its worker every time cannot loop forever.
+- Transient errors (database, storage, a render slower than its soft limit) are retried with
+  exponential back-off; every countdown and the hard time limit stay far below the Redis
+  visibility_timeout (6 h), so a running or waiting render is never redelivered behind its back.
+- Anything else is a real failure: 发布失败 with its reason, which a district administrator retries.
+- `publishing_sweep` (celery beat) re-queues approved reports whose render never started or died.
+"""
+
+import os
+import socket
+import time
+
+import structlog
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+from . import services
+from .selectors import reports_to_sweep
+
+log = structlog.get_logger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
+MAX_RETRIES = 4
+
+
+def _worker_name(task) -> str:
+    return f"{task.request.hostname or socket.gethostname()} pid {os.getpid()}"
+
+
+def _test_delay() -> float:
+    """Test-only: the kill -9 test makes the render slow through the worker's environment."""
+    return float(os.environ.get("NIANBAO_TEST_RENDER_DELAY", "0") or 0)
+
+
+def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
+    """One attempt at publishing a report (the task body, callable without Celery)."""
+    from ..models import AnnualReport
+    from .pdf import render
+    from .snapshot import snapshot_document, snapshot_of
+
+    claim = services.render_claim(report_id=report_id, task_id=task_id, worker=worker)
+    if claim is None:
+        return "nothing-to-do"
+    try:
+        report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=report_id)
+        snapshot = snapshot_of(report)
+        delay = _test_delay()
+        if delay:
+            time.sleep(delay)
+        document = snapshot_document(report, snapshot)
+        rendered = render("reports/pdf/report.html", {"document": document, **pdf_context(claim)})
+        temporary = services.render_store(claim=claim, pdf_bytes=rendered.pdf)
+        published = services.render_publish(claim=claim, temporary=temporary, pdf_bytes=rendered.pdf,
+                                            page_count=rendered.page_count, snapshot=snapshot,
+                                            task_id=task_id, worker=worker)
+    except (*TRANSIENT, DatabaseError):
+        raise
+    except Exception as exc:
+        log.exception("pdf_render_error", report=report_id)
+        services.render_fail(claim=claim, reason=f"生成 PDF 出错：{type(exc).__name__}: {exc}")
+        return "failed"
+    return "published" if published else "duplicate"
+
+
+def pdf_context(claim) -> dict:
+    """The dates and, for a corrected version, the 更正说明 printed in the PDF."""
+    from django.utils import timezone
+
+    from .models import ReportPdf
+
+    pdf = ReportPdf.objects.get(pk=claim.pdf_id)
+    now = timezone.now()
+    first = ReportPdf.objects.filter(report_id=claim.report_id, version=1, status=ReportPdf.Status.DONE).first()
+    correction = None
+    if pdf.version > 1:
+        correction = {"date": timezone.localdate(now), "reason": pdf.correction_reason}
+    return {"signed_on": timezone.localdate(first.published_at if first else now),
+            "created": first.published_at if first else now, "modified": now, "correction": correction}
+
+
+@shared_task(
+    bind=True, name="publishing.render_report_pdf", acks_late=True, reject_on_worker_lost=True,
+    soft_time_limit=settings.PUBLISHING_SOFT_TIME_LIMIT, time_limit=settings.PUBLISHING_TIME_LIMIT,
+    max_retries=MAX_RETRIES,
+)
+def render_report_pdf(self, report_id: int) -> str:
+    worker = _worker_name(self)
+    try:
+        return publish(report_id, task_id=self.request.id or "", worker=worker)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            from .selectors import pending_claim
+
+            claim = pending_claim(report_id)
+            if claim is not None:
+                services.render_fail(claim=claim, reason=f"多次重试仍失败：{type(exc).__name__}: {exc}")
+            return "failed"
+        countdown = min(5 * 2 ** self.request.retries, 120)
+        log.warning("pdf_render_retry", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300],
+                    countdown=countdown)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="publishing.sweep", acks_late=True)
+def publishing_sweep() -> int:
+    """Queue again every approved report that has waited too long for its PDF."""
+    ids = list(reports_to_sweep())
+    for report_id in ids:
+        services.enqueue_render(report_id)
+    if ids:
+        log.info("publishing_sweep_requeued", reports=ids)
+    return len(ids)
