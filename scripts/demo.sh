@@ -10,7 +10,7 @@ mkdir -p var/broker/out var/broker/processed
 $py manage.py migrate --noinput -v0
 $py manage.py seed_demo
 pids=()
-cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; echo "已停止。"; }
+cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; echo "已停止。"; exit 0; }
 trap cleanup INT TERM EXIT
 $py -m celery -A config.celery_app worker --pool=solo --loglevel=INFO &
 pids+=($!)
