@@ -1,0 +1,131 @@
+"""Real Celery workers and a dedicated Redis for the publishing tests that kill or cut things.
+
+The session's worker (tests/conftest.py) serves the ordinary round trip; tests that kill -9 a
+worker or stop the broker get their own redis-server and workers, so nothing else is disturbed.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, message: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s: {message}")
+
+
+class RedisServer:
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = workdir
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        log = (self.workdir / f"redis-{self.port}.log").open("ab")
+        self.proc = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)], stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: _listening(self.port), 20, "redis-server listening")
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        wait_until(lambda: not _listening(self.port), 10, "redis-server stopped")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Worker:
+    """`celery worker` in a subprocess on the test database and the given broker."""
+
+    def __init__(self, broker: str, workdir: Path, *, pool: str = "solo", env: dict | None = None):
+        db = settings.DATABASES["default"]
+        self.name = f"pub-{uuid.uuid4().hex[:6]}"
+        self.log = workdir / f"{self.name}.log"
+        full_env = {
+            **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "REDIS_URL": broker, "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker,
+            **(env or {}),
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", f"--pool={pool}",
+             "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+             f"--hostname={self.name}@%h"],
+            cwd=ROOT, env=full_env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout=60):
+        wait_until(lambda: self.proc.poll() is not None or "ready." in self.log.read_text(errors="replace"),
+                   timeout, f"worker {self.name} ready")
+        assert self.proc.poll() is None, self.log.read_text(errors="replace")[-3000:]
+        return self
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+            self.proc.wait(timeout=20)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def app_broker(url: str):
+    """Point this process's Celery app (what `.delay()` publishes to) at another broker."""
+    from config.celery_app import app
+
+    def reset():
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url
+    reset()
+    app.conf.broker_url = url
+    try:
+        yield app
+    finally:
+        reset()
+        app.conf.broker_url = old
