@@ -137,8 +137,8 @@ def send_back(request, pk):
     done = _act(request, report, services.report_return, "已退回填报人修改。", reason=form.cleaned_data["reason"],
                 comments=form.comments(), expected_status=form.cleaned_data["expected_status"])
     report.refresh_from_db()
-    if not done and report.status == form.cleaned_data["expected_status"]:
-        # Refused for what was typed, not because someone acted first: keep the comments.
+    if not done and request.user.has_perm("review.return_report", report):
+        # Refused for what was typed (not for who or when): keep the reason and comments typed.
         return render(request, "reports/review/review.html", review_context(request, report, return_form=form),
                       status=400)
     return redirect("review:report", pk=report.pk)
