@@ -17,6 +17,9 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("工作台", "workspace", None),
     NavItem("年度报告", "reports:list", "reports.list_reports"),
+    NavItem("进度", "district:progress", "agencies.manage_district"),
+    NavItem("汇总", "summary:latest", "agencies.manage_district"),
+    NavItem("报告年度", "district:years", "agencies.manage_district"),
     NavItem("单位与人员", "agencies:body_list", "agencies.manage_district"),
     NavItem("安全日志", "agencies:security_log", "agencies.manage_district"),
     NavItem("待办", "review:inbox", "agencies.review_reports", badge="reports.review.selectors.inbox_count"),

@@ -14,6 +14,8 @@ urlpatterns = [
     path("workspace/", workspace, name="workspace"),
     path("manage/", include("agencies.urls")),
     path("reports/", include("reports.entry.urls")),
+    path("district/", include("reports.district.urls")),
+    path("summary/", include("reports.summary.urls")),
     path("review/", include("reports.review.urls")),
     path("publishing/", include("reports.publishing.urls")),
     path("portal/", include("portal.urls")),

@@ -1,0 +1,216 @@
+"""The progress board of a year: every body's report with its state, who holds it, how long it
+has been there and how close the deadline is; the counts per state; progress over the weeks.
+
+A fixed number of queries whatever the number of bodies: one for the reports with their timeline
+aggregates, one for the people who hold them, one for the weekly progress.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from agencies.models import BodyKind, Role, RoleAssignment
+
+from ..models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
+
+S = ReportStatus
+HOLDER_ROLE = {S.DRAFT: Role.FILLER, S.RETURNED: Role.FILLER, S.PENDING_HEAD: Role.DEPT_HEAD,
+               S.PENDING_DIRECTOR: Role.DIRECTOR}
+NOT_SUBMITTED = frozenset({S.DRAFT, S.RETURNED})
+
+
+def district_years(district_ids):
+    return ReportingYear.objects.filter(district_id__in=district_ids).select_related("district").order_by("-year")
+
+
+@dataclass
+class BoardRow:
+    report: AnnualReport
+    holder_role: str  # label: 填报人, 部门负责人, 主管主任, 区管理员
+    holders: list[str]
+    state_since: datetime
+    days_in_state: int
+    last_activity: datetime | None
+    last_kind: str
+    days_to_deadline: int
+    overdue: bool
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_to_deadline, 0)
+
+    @property
+    def status_label(self) -> str:
+        return S(self.report.status).label
+
+
+@dataclass
+class BoardFilters:
+    status: str = ""
+    kind: str = ""
+    overdue: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "BoardFilters":
+        status = params.get("status", "")
+        kind = params.get("kind", "")
+        return cls(status=status if status in S.values or status == "not_submitted" else "",
+                   kind=kind if kind in BodyKind.values else "",
+                   overdue=params.get("overdue") == "1", q=params.get("q", "").strip()[:50])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.overdue or self.q)
+
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        data = {"status": self.status, "kind": self.kind, "overdue": "1" if self.overdue else "", "q": self.q}
+        return urlencode({k: v for k, v in data.items() if v})
+
+
+@dataclass
+class Board:
+    reporting_year: ReportingYear
+    rows: list[BoardRow]
+    counts: dict[str, int]  # status -> number of reports (over the whole year, not the filtered rows)
+    total: int
+    overdue: int
+    today: date
+    filters: BoardFilters = field(default_factory=BoardFilters)
+
+    @property
+    def days_to_deadline(self) -> int:
+        return (self.reporting_year.deadline - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_to_deadline, 0)
+
+    @property
+    def count_items(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.counts.get(value, 0)) for value, label in S.choices]
+
+    @property
+    def not_submitted(self) -> int:
+        return sum(self.counts.get(s, 0) for s in NOT_SUBMITTED)
+
+
+def _reports(reporting_year: ReportingYear):
+    last_event = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        AnnualReport.objects.filter(reporting_year=reporting_year)
+        .select_related("body")
+        .annotate(
+            state_since=Max("events__created_at", filter=~Q(events__to_status="")),
+            last_activity=Max("events__created_at"),
+            last_kind=Subquery(last_event.values("kind")[:1]),
+        )
+        .order_by("body__kind", "body__sort_order", "body__code")
+    )
+
+
+def _holders(reporting_year: ReportingYear, body_ids) -> dict[tuple[int, str], list[str]]:
+    today = timezone.localdate()
+    holders: dict[tuple[int, str], list[str]] = {}
+    for body_id, role, name, username in (
+        RoleAssignment.objects.current(today)
+        .filter(body_id__in=body_ids, role__in=[Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR], user__is_active=True)
+        .order_by("user__full_name")
+        .values_list("body_id", "role", "user__full_name", "user__username")
+    ):
+        holders.setdefault((body_id, role), []).append(name or username)
+    return holders
+
+
+def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None = None) -> Board:
+    filters = filters or BoardFilters()
+    today = timezone.localdate()
+    reports = list(_reports(reporting_year))
+    holders = _holders(reporting_year, [r.body_id for r in reports])
+    days_to_deadline = (reporting_year.deadline - today).days
+    rows = []
+    for report in reports:
+        since = report.state_since or report.created_at
+        role = HOLDER_ROLE.get(report.status)
+        rows.append(BoardRow(
+            report=report,
+            holder_role=Role(role).label if role else Role.DISTRICT_ADMIN.label,
+            holders=holders.get((report.body_id, role), []) if role else [],
+            state_since=since,
+            days_in_state=max((today - timezone.localdate(since)).days, 0),
+            last_activity=report.last_activity,
+            last_kind=ReportEvent.Kind(report.last_kind).label if report.last_kind else "",
+            days_to_deadline=days_to_deadline,
+            overdue=days_to_deadline < 0 and report.status in NOT_SUBMITTED,
+        ))
+    counts = Counter(r.report.status for r in rows)
+    overdue = sum(1 for r in rows if r.overdue)
+    shown = [r for r in rows if _matches(r, filters)]
+    return Board(reporting_year, shown, dict(counts), len(rows), overdue, today, filters)
+
+
+def _matches(row: BoardRow, filters: BoardFilters) -> bool:
+    status = row.report.status
+    if filters.status == "not_submitted" and status not in NOT_SUBMITTED:
+        return False
+    if filters.status and filters.status != "not_submitted" and status != filters.status:
+        return False
+    if filters.kind and row.report.body.kind != filters.kind:
+        return False
+    if filters.overdue and not row.overdue:
+        return False
+    if filters.q and filters.q not in row.report.body_name and filters.q not in row.report.body.name:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress over the weeks
+
+MILESTONES = (
+    (ReportEvent.Kind.SUBMITTED, "已提交审核"),
+    (ReportEvent.Kind.APPROVED_DIRECTOR, "已批准"),
+    (ReportEvent.Kind.PUBLISHED, "已发布"),
+)
+
+
+@dataclass
+class WeekPoint:
+    end: date
+    counts: tuple[int, ...]  # per milestone: reports that had reached it by the end of that week
+
+
+@dataclass
+class Progress:
+    total: int
+    labels: tuple[str, ...]
+    weeks: list[WeekPoint]
+
+
+def weekly_progress(reporting_year: ReportingYear, *, total: int, today: date | None = None) -> Progress:
+    """For each week since the year was opened: how many reports had first been submitted,
+    approved and published by its end (one query)."""
+    today = today or timezone.localdate()
+    firsts = (
+        ReportEvent.objects.filter(report__reporting_year=reporting_year, kind__in=[k for k, _ in MILESTONES])
+        .values("report_id", "kind").annotate(first=Min("created_at")).values_list("kind", "first")
+    )
+    reached: dict[str, list[date]] = {k: [] for k, _ in MILESTONES}
+    for kind, first in firsts:
+        reached[kind].append(timezone.localdate(first))
+    start = timezone.localdate(reporting_year.opened_at)
+    end = max(today, start)
+    weeks = []
+    week_end = start + timedelta(days=6)
+    while True:
+        point_end = min(week_end, end)
+        weeks.append(WeekPoint(point_end, tuple(sum(1 for d in reached[k] if d <= point_end) for k, _ in MILESTONES)))
+        if week_end >= end or len(weeks) >= 104:
+            break
+        week_end += timedelta(days=7)
+    return Progress(total=total, labels=tuple(label for _, label in MILESTONES), weeks=weeks)

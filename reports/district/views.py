@@ -1,0 +1,127 @@
+"""The 区管理员's reporting years: the list, opening one, its schedule, the progress board with
+its XLSX export, and the one-click reminder. Thin: selectors read, services write; a domain error
+becomes a message."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.models import BodyKind, District
+from agencies.selectors import user_roles
+
+from ..errors import ReportError
+from ..models import ReportStatus
+from .chart import progress_chart
+from .export import board_workbook
+from .forms import YearOpenForm, YearScheduleForm
+from .selectors import BoardFilters, district_years, progress_board, weekly_progress
+from .services import district_year_open, reporting_year_schedule_update, reports_remind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def admin_districts(request):
+    """The districts this person administers; anyone else is refused (403)."""
+    if not request.user.has_perm("agencies.manage_district"):
+        raise PermissionDenied("只有区管理员可以访问此页面。")
+    return user_roles(request.user).districts
+
+
+def year_for(request, pk):
+    """A year of another district does not exist for this person (404)."""
+    return get_object_or_404(district_years(admin_districts(request)), pk=pk)
+
+
+@login_required
+def year_list(request):
+    districts = admin_districts(request)
+    years = district_years(districts)
+    return render(request, "reports/district/year_list.html", {"years": years})
+
+
+@login_required
+def year_open(request):
+    districts = admin_districts(request)
+    form = YearOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        district = District.objects.filter(pk__in=districts).order_by("pk").first()
+        try:
+            reporting_year = district_year_open(
+                district=district, year=data["year"], variant=data["variant"], deadline=data["deadline"],
+                reminder_days=data["reminder_days"], by=request.user)
+        except ReportError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已开启{reporting_year.year}年度，为 {reporting_year.reports.count()} "
+                                      "个单位创建了报告草稿。")
+            return redirect("district:board", pk=reporting_year.pk)
+    return render(request, "reports/district/year_open.html", {"form": form})
+
+
+@login_required
+def year_schedule(request, pk):
+    reporting_year = year_for(request, pk)
+    initial = {"deadline": reporting_year.deadline,
+               "reminder_days": ",".join(str(d) for d in reporting_year.reminder_days or [])}
+    form = YearScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporting_year_schedule_update(reporting_year=reporting_year, deadline=form.cleaned_data["deadline"],
+                                           reminder_days=form.cleaned_data["reminder_days"], by=request.user)
+        except ReportError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "报送截止日期和催报提醒已保存。")
+            return redirect("district:board", pk=reporting_year.pk)
+    return render(request, "reports/district/year_schedule.html", {"reporting_year": reporting_year, "form": form})
+
+
+@login_required
+def board(request, pk):
+    reporting_year = year_for(request, pk)
+    filters = BoardFilters.from_query(request.GET)
+    data = progress_board(reporting_year, filters)
+    chart = progress_chart(weekly_progress(reporting_year, total=data.total, today=data.today))
+    return render(request, "reports/district/board.html", {
+        "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
+        "statuses": ReportStatus.choices, "kinds": BodyKind.choices,
+    })
+
+
+@login_required
+def board_export(request, pk):
+    reporting_year = year_for(request, pk)
+    data = progress_board(reporting_year, BoardFilters.from_query(request.GET))
+    response = HttpResponse(board_workbook(data), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="progress-{reporting_year.year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def remind(request, pk):
+    reporting_year = year_for(request, pk)
+    count = reports_remind(reporting_year=reporting_year, by=request.user,
+                           not_since=timezone.now() - timedelta(hours=1), request=request)
+    if count:
+        messages.success(request, f"已向 {count} 个尚未提交的单位发送催报提醒，并记入各报告的时间线。")
+    else:
+        messages.info(request, "没有需要提醒的单位（都已提交，或一小时内已提醒过）。")
+    return redirect("district:board", pk=reporting_year.pk)
+
+
+@login_required
+def progress(request):
+    """The navigation's 进度: the board of the latest year (or the years, when none is open)."""
+    latest = district_years(admin_districts(request)).first()
+    if latest is None:
+        messages.info(request, "还没有开启任何报告年度。")
+        return redirect("district:years")
+    return redirect("district:board", pk=latest.pk)

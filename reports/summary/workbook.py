@@ -1,0 +1,124 @@
+"""The district summary as XLSX: one sheet per statistics table in the official layout (merged
+header and label cells as in the printed table), one sheet of every body × every cell, and a
+sheet saying what was summed, who is missing and how the rules came out.
+
+(The filler's Excel round trip is reports/summary/excel.py; this module only writes.)
+"""
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..formats.base import CellType
+from .layout import table_grid
+from .summary import DistrictSummary, all_bodies_values
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
+MONEY_FORMAT = "0.0000"
+INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    title = text.translate(INVALID_SHEET_CHARS)[:31] or "表"
+    base, n = title, 2
+    while title in used:
+        suffix = f"({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
+
+
+def _excel_value(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _table_sheet(wb, table, summary: DistrictSummary, used: set[str]) -> None:
+    fmt = summary.format
+    section = next(s for s in fmt.sections if table in s.tables)
+    ws = wb.create_sheet(_sheet_title(table.caption or section.title, used))
+    ws.cell(1, 1, f"{summary.reporting_year.district.name}{summary.reporting_year.year}年度"
+                  f"{section.title}（区级汇总，{len(summary.bodies)} 个单位）").font = Font(bold=True)
+    cells, next_row = table_grid(table, summary.sums, first_row=3)
+    if table.caption:
+        ws.cell(2, 1, table.caption).font = Font(bold=True)
+    for cell in cells:
+        target = ws.cell(cell.row, cell.column, _excel_value(cell.value))
+        target.border = BORDER
+        target.alignment = Alignment(wrap_text=True, vertical="center",
+                                     horizontal="right" if cell.number else "center")
+        if cell.header:
+            target.fill = HEADER_FILL
+        if cell.number and isinstance(cell.value, Decimal):
+            target.number_format = MONEY_FORMAT
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(start_row=cell.row, start_column=cell.column,
+                           end_row=cell.row + cell.rowspan - 1, end_column=cell.column + cell.colspan - 1)
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.column, cell.column + cell.colspan):
+                    ws.cell(r, c).border = BORDER
+    width = table.row_label_width()
+    for column in range(1, width + len(table.leaf_columns()) + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 28 if column <= width else 12
+    if table.note:
+        ws.cell(next_row + 1, 1, table.note)
+
+
+def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
+    fmt = summary.format
+    ws = wb.create_sheet(_sheet_title("全部单位", used))
+    cells = list(fmt.cells().values())
+    ws.append(["单位", *[c.label for c in cells]])
+    ws.append(["（单元格编号）", *[c.id for c in cells]])
+    for row in ws.iter_rows(min_row=1, max_row=2):
+        for cell in row:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for name, values in all_bodies_values(summary.reporting_year, basis=summary.basis):
+        ws.append([name, *[_excel_value(values.get(c.id)) for c in cells]])
+    ws.append(["合计", *[_excel_value(summary.sums.get(c.id)) for c in cells]])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for index, c in enumerate(cells, start=2):
+        if c.type is CellType.MONEY:
+            for row in ws.iter_rows(min_row=3, min_col=index, max_col=index):
+                row[0].number_format = MONEY_FORMAT
+    ws.column_dimensions["A"].width = 28
+    ws.freeze_panes = "B3"
+
+
+def _about_sheet(ws, summary: DistrictSummary) -> None:
+    ws.title = "说明"
+    ry = summary.reporting_year
+    ws.append([f"{ry.district.name}{ry.year}年度政府信息公开工作年度报告区级汇总"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format_version}年格式"])
+    ws.append([])
+    ws.append(["未纳入汇总的单位", "状态"])
+    for m in summary.missing:
+        ws.append([m.name, m.status])
+    if not summary.missing:
+        ws.append(["（无）"])
+    ws.append([])
+    ws.append(["勾稽关系校验（按汇总数）", "结果"])
+    for r in summary.rules:
+        ws.append([r.rule_id, "通过" if r.ok else r.message])
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 60
+
+
+def summary_workbook(summary: DistrictSummary) -> bytes:
+    wb = Workbook()
+    used = {"说明"}
+    _about_sheet(wb.active, summary)
+    for table in summary.format.tables():
+        _table_sheet(wb, table, summary, used)
+    _bodies_sheet(wb, summary, used)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.factories import BodyFactory
+from tests.report_factories import AnnualReportFactory, ReportingYearFactory
+
+
+@pytest.fixture
+def year_with_reports(people):
+    """2025 for 12 bodies: 8 published, 2 approved, 1 submitted, 1 draft; 2024 published for all."""
+    bodies = [people.body, people.other_body] + [
+        BodyFactory(code=f"gen{i:02d}", name=f"生成{i}街道办事处", district=people.district, sort_order=i)
+        for i in range(10)
+    ]
+    previous = ReportingYearFactory(district=people.district, year=2024)
+    current = ReportingYearFactory(district=people.district, year=2025)
+    for index, body in enumerate(bodies):
+        AnnualReportFactory(reporting_year=previous, body=body, published=True, sections__seed=1000 + index)
+        trait = ("published" if index < 8 else "approved" if index < 10 else "submitted" if index == 10
+                 else "filled")
+        AnnualReportFactory(reporting_year=current, body=body, sections__seed=index, **{trait: True})
+    return current

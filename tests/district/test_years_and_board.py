@@ -1,0 +1,153 @@
+"""Reporting years (open, schedule) and the progress board: holders, days, overdue, counts, chart,
+filters, XLSX, the one-click reminder; a constant number of queries."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.district.selectors import BoardFilters, progress_board, weekly_progress
+from reports.district.services import district_year_open, reports_remind, scheduled_reminders_send
+from reports.errors import ReportError
+from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
+from reports.workflow import report_transition
+from tests.factories import BodyFactory, RoleAssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(people, year=2025, **kwargs):
+    return district_year_open(district=people.district, year=year, by=people.admin, **kwargs)
+
+
+def test_open_year_creates_drafts_with_schedule(people):
+    year = _open(people, reminder_days=[10, 2])
+    assert year.format_version == "2021" and year.deadline == date(2026, 1, 31)
+    assert year.reminder_days == [10, 2]
+    assert set(year.reports.values_list("body__code", flat=True)) == {"donghuashi", "tiantan"}
+    assert all(s == ReportStatus.DRAFT for s in year.reports.values_list("status", flat=True))
+    with pytest.raises(ReportError, match="已经开启"):
+        _open(people)
+    with pytest.raises(ReportError, match="没有“北京市”地方格式"):
+        _open(people, year=2024, variant="beijing")
+    assert _open(people, year=2020, variant="beijing").format_variant == "beijing"
+
+
+def test_open_page_defaults_and_errors(client, people):
+    client.force_login(people.admin)
+    response = client.post(reverse("district:year_open"), {"year": "2025", "deadline": "", "reminder_days": "14，7、3"})
+    year = ReportingYear.objects.get(year=2025)
+    assert response.status_code == 302 and response["Location"] == reverse("district:board", args=[year.pk])
+    assert year.deadline == date(2026, 1, 31) and year.reminder_days == [14, 7, 3]
+    response = client.post(reverse("district:year_open"), {"year": "2024", "reminder_days": "abc"})
+    assert "用逗号分隔" in response.content.decode()
+    response = client.post(reverse("district:year_open"), {"year": "2024", "deadline": "2024-06-01"})
+    assert "应在报告年度结束之后" in response.content.decode()
+    response = client.post(reverse("district:year_schedule", args=[year.pk]),
+                           {"deadline": "2026-02-15", "reminder_days": "5"})
+    year.refresh_from_db()
+    assert year.deadline == date(2026, 2, 15) and year.reminder_days == [5]
+
+
+def _advance(report, *actions, by):
+    for action in actions:
+        report_transition(report=report, action=action, by=by)
+
+
+def test_board_rows_holders_days_and_overdue(people):
+    with time_machine.travel(date(2026, 1, 2)):
+        year = _open(people)
+    mine = year.reports.get(body=people.body)
+    other = year.reports.get(body=people.other_body)
+    with time_machine.travel(date(2026, 1, 10)):
+        _advance(mine, "submit", by=people.filler)
+    with time_machine.travel(date(2026, 2, 5)):
+        board = progress_board(year)
+    rows = {r.report.body.code: r for r in board.rows}
+    assert rows["donghuashi"].holder_role == "部门负责人" and rows["donghuashi"].holders == [people.head.full_name]
+    assert rows["donghuashi"].days_in_state == 26 and not rows["donghuashi"].overdue
+    assert rows["donghuashi"].last_kind == "提交审核"
+    assert rows["tiantan"].holder_role == "填报人" and rows["tiantan"].holders == [people.other_filler.full_name]
+    assert rows["tiantan"].overdue and rows["tiantan"].days_overdue == 5
+    assert board.counts == {ReportStatus.PENDING_HEAD: 1, ReportStatus.DRAFT: 1} and board.overdue == 1
+    filtered = progress_board(year, BoardFilters(overdue=True))
+    assert [r.report.pk for r in filtered.rows] == [other.pk] and filtered.total == 2
+
+
+def test_board_query_count_does_not_grow_with_bodies(people, django_assert_max_num_queries):
+    year = _open(people)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            board = progress_board(year)
+            weekly_progress(year, total=board.total)
+        return len(ctx)
+
+    few = count()
+    for i in range(20):
+        body = BodyFactory(code=f"more{i}", district=people.district)
+        RoleAssignmentFactory(body=body, user__username=f"more.filler{i}")
+        report = AnnualReport.objects.create(reporting_year=year, body=body, body_name=body.name)
+        ReportEvent.objects.create(report=report, kind=ReportEvent.Kind.OPENED, to_status="draft")
+    assert count() == few <= 4
+
+
+def test_weekly_progress_counts_first_milestones(people):
+    with time_machine.travel(date(2026, 1, 1)):
+        year = _open(people)
+    report = year.reports.get(body=people.body)
+    with time_machine.travel(date(2026, 1, 9)):
+        _advance(report, "submit", "withdraw", "submit", by=people.filler)
+    with time_machine.travel(date(2026, 1, 20)):
+        _advance(report, "approve", "approve", by=people.director)
+    progress = weekly_progress(year, total=2, today=date(2026, 1, 22))
+    assert [w.end for w in progress.weeks] == [date(2026, 1, 7), date(2026, 1, 14), date(2026, 1, 21),
+                                               date(2026, 1, 22)]
+    assert [w.counts for w in progress.weeks] == [(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 0)]
+
+
+def test_remind_records_in_each_timeline_and_mails_fillers(people, django_capture_on_commit_callbacks):
+    year = _open(people)
+    _advance(year.reports.get(body=people.other_body), "submit", by=people.other_filler)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_remind(reporting_year=year, by=people.admin) == 1
+    event = ReportEvent.objects.get(kind=ReportEvent.Kind.REMINDED)
+    assert event.report.body == people.body and event.actor == people.admin
+    assert "2026年1月31日" in event.comment and event.data["recipients"] == [people.filler.email]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [people.filler.email]
+    assert "东花市街道办事处" in mail.outbox[0].body
+    # A second click within the hour reminds nobody twice.
+    assert reports_remind(reporting_year=year, by=people.admin,
+                          not_since=event.created_at - timedelta(minutes=1)) == 0
+
+
+def test_scheduled_reminders_follow_the_schedule_once_a_day(people):
+    year = _open(people, reminder_days=[7])
+    with time_machine.travel(date(2026, 1, 23)):
+        assert scheduled_reminders_send() == 0
+    with time_machine.travel(date(2026, 1, 24)):
+        assert scheduled_reminders_send() == 2
+        assert scheduled_reminders_send() == 0
+    assert year.reports.first().events.filter(kind=ReportEvent.Kind.REMINDED, actor__isnull=True).count() == 1
+
+
+def test_board_page_export_and_remind_button(client, people, django_capture_on_commit_callbacks):
+    year = _open(people)
+    client.force_login(people.admin)
+    html = client.get(reverse("district:board", args=[year.pk])).content.decode()
+    assert 'role="img"' in html and "<title id=\"chart-title\">" in html and 'id="chart-data"' in html
+    assert "一键催报：提醒 2 个尚未提交的单位" in html
+    response = client.get(reverse("district:board_export", args=[year.pk]) + "?kind=street_office")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)] == ["东花市街道办事处", "天坛街道办事处"]
+    assert ws.cell(3, 3).value == "草稿"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("district:remind", args=[year.pk]), follow=True)
+    assert "已向 2 个尚未提交的单位发送催报提醒" in response.content.decode()
+    assert ReportEvent.objects.filter(kind=ReportEvent.Kind.REMINDED).count() == 2
