@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import excel_views, views
 
 app_name = "reports"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:pk>/sections/<str:key>/", views.section_edit, name="section"),
     path("<int:pk>/explanations/", views.explanations, name="explanations"),
     path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/excel/", excel_views.download, name="excel_download"),
+    path("<int:pk>/excel/upload/", excel_views.upload, name="excel_upload"),
+    path("<int:pk>/excel/preview/", excel_views.preview, name="excel_preview"),
+    path("<int:pk>/excel/confirm/", excel_views.confirm, name="excel_confirm"),
 ]
