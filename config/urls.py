@@ -1,15 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from agencies.views.workspace import workspace
+from portal import views as portal_views
 
 admin.site.site_header = "年报系统 · 支持人员后台"
 admin.site.site_title = "年报系统后台"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="workspace", permanent=False), name="home"),
+    # The public portal is the site root; signed-in staff are sent on to their workspace.
+    path("", portal_views.site_root, name="home"),
+    path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("accounts/", include("agencies.account_urls")),
     path("workspace/", workspace, name="workspace"),
     path("manage/", include("agencies.urls")),

@@ -8,3 +8,4 @@ published report is reopened for a correction (更正).
 from django.dispatch import Signal
 
 report_approved = Signal()  # kwargs: report_id
+report_reopened = Signal()  # kwargs: report_id, reason

@@ -26,11 +26,13 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (S.APPROVED, "publish"): (S.PUBLISHED, E.PUBLISHED),
     (S.APPROVED, "fail_publish"): (S.PUBLISH_FAILED, E.PUBLISH_FAILED),
     (S.PUBLISH_FAILED, "retry_publish"): (S.APPROVED, E.PUBLISH_RETRIED),
+    # 更正: a district administrator reopens a published report; the portal keeps the published version.
+    (S.PUBLISHED, "reopen"): (S.RETURNED, E.RETURNED),
 }
 
 ACTION_LABELS = {
     "submit": "提交审核", "withdraw": "撤回", "approve": "审核通过", "return": "退回修改",
-    "publish": "发布", "fail_publish": "标记发布失败", "retry_publish": "重新发布",
+    "publish": "发布", "fail_publish": "标记发布失败", "retry_publish": "重新发布", "reopen": "更正",
 }
 
 

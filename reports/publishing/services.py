@@ -132,3 +132,28 @@ def enqueue_render(report_id: int) -> bool:
         log.warning("pdf_render_enqueue_failed", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
         return False
     return True
+
+
+@transaction.atomic
+def report_reopen(*, report: AnnualReport, by, reason: str, request=None) -> AnnualReport:
+    """更正: a district administrator reopens a published report with a public reason. It goes back
+    to the fillers (退回修改) and through both review levels again; the portal keeps showing the
+    published version until the corrected one is published as the next version."""
+    from ..signals import report_reopened
+
+    reason = (reason or "").strip()
+    if not by.has_perm("publishing.reopen_report", report):
+        raise ReportError("只有区管理员可以更正已发布的报告。")
+    if report.imported:
+        raise ReportError("导入的历史报告不能在系统中更正。")
+    if not reason:
+        raise ReportError("请填写更正原因，它将作为更正说明向社会公开。")
+    report_transition(report=report, action="reopen", by=by, expected_status=ReportStatus.PUBLISHED,
+                      comment=reason[:2000], data={"correction": True}, request=request)
+    version = _target_version(report)
+    pdf, _ = ReportPdf.objects.get_or_create(report=report, version=version)
+    pdf.correction_reason, pdf.status, pdf.attempts, pdf.error = reason[:2000], ReportPdf.Status.PENDING, 0, ""
+    pdf.save()
+    transaction.on_commit(lambda: report_reopened.send(sender=AnnualReport, report_id=report.pk, reason=reason))
+    log.info("report_reopened", report=report.pk, by=by.pk, next_version=version)
+    return report

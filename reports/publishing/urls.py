@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "publishing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/status/", views.status, name="status"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,0 +1,143 @@
+"""What the public may read: published versions (their snapshot and PDF) and imported history.
+
+Nothing here reads a draft: a report appears through a ReportPdf version that is done (its
+snapshot, frozen when it was published), or, for history imported from earlier publications,
+through its imported content. A report being corrected keeps showing its last published version.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Max, Q, TextField
+from django.db.models.functions import Cast
+
+from agencies.models import BodyKind
+from reports.models import AnnualReport, ReportingYear, ReportStatus
+from reports.publishing.document import AnnualReportDocument
+from reports.publishing.models import ReportPdf
+from reports.publishing.snapshot import snapshot_document
+from reports.selectors import ReportContent
+
+DONE = ReportPdf.Status.DONE
+
+
+@dataclass
+class PublicReport:
+    report: AnnualReport
+    versions: list[ReportPdf] = field(default_factory=list)  # done versions, oldest first
+
+    @property
+    def current(self) -> ReportPdf | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def published(self) -> bool:
+        return bool(self.versions) or (self.report.imported and self.report.status == ReportStatus.PUBLISHED)
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.current.published_at if self.current else None
+
+    @property
+    def first_published_at(self) -> datetime | None:
+        return self.versions[0].published_at if self.versions else None
+
+    @property
+    def corrections(self) -> list[ReportPdf]:
+        return [v for v in self.versions if v.version > 1]
+
+    def document(self) -> AnnualReportDocument:
+        if self.current is not None:
+            return snapshot_document(self.report, self.current.content)
+        return AnnualReportDocument(self.report, ReportContent.of(self.report))  # imported history
+
+    def values(self) -> dict:
+        """Statistics by canonical cell id, as JSON values (money as decimal strings)."""
+        if self.current is not None:
+            return dict(self.current.content.get("values", {}))
+        values = {}
+        for section in self.report.sections.all():
+            values.update(section.values)
+        return values
+
+
+def _with_versions(reports) -> list[PublicReport]:
+    reports = list(reports)
+    by_report: dict[int, list[ReportPdf]] = {r.pk: [] for r in reports}
+    for pdf in ReportPdf.objects.filter(report__in=reports, status=DONE).order_by("version"):
+        by_report[pdf.report_id].append(pdf)
+    return [PublicReport(r, by_report[r.pk]) for r in reports]
+
+
+def _public_q() -> Q:
+    return Q(pdf_versions__status=DONE) | Q(imported=True, status=ReportStatus.PUBLISHED)
+
+
+def _base():
+    return AnnualReport.objects.select_related("reporting_year", "body").order_by(
+        "-reporting_year__year", "body__kind", "body__sort_order", "body__code")
+
+
+def years() -> list[int]:
+    return sorted(set(ReportingYear.objects.values_list("year", flat=True)), reverse=True)
+
+
+def current_year() -> int | None:
+    """The latest year with reports (reports on 2025 are published in early 2026)."""
+    found = years()
+    return found[0] if found else None
+
+
+def year_overview(*, year: int, kind: str = "", query: str = "") -> list[PublicReport]:
+    """Every body's report of a year, published or not (an unpublished one shows only 未发布)."""
+    reports = _base().filter(reporting_year__year=year)
+    if kind in BodyKind.values:
+        reports = reports.filter(body__kind=kind)
+    if query:
+        reports = reports.filter(pk__in=search_ids(query))
+    return _with_versions(reports)
+
+
+def search_ids(query: str):
+    """Body name, or the full text of what was published (the snapshot's texts)."""
+    query = query.strip()[:100]
+    in_snapshot = ReportPdf.objects.annotate(text=Cast("content", TextField())).filter(
+        status=DONE, text__icontains=query).values("report_id")
+    in_imported = AnnualReport.objects.filter(
+        imported=True, status=ReportStatus.PUBLISHED).annotate(
+        text=Cast("sections__texts", TextField())).filter(text__icontains=query).values("pk")
+    return AnnualReport.objects.filter(
+        Q(body_name__icontains=query) | Q(body__name__icontains=query) | Q(pk__in=in_snapshot)
+        | Q(pk__in=in_imported)).values("pk")
+
+
+def public_report(pk: int) -> PublicReport | None:
+    report = _base().filter(pk=pk).filter(_public_q()).distinct().first()
+    return _with_versions([report])[0] if report else None
+
+
+def public_version(pk: int, version: int) -> ReportPdf | None:
+    return (ReportPdf.objects.select_related("report", "report__reporting_year", "report__body")
+            .filter(report_id=pk, version=version, status=DONE).first())
+
+
+def published_in_year(year: int) -> list[PublicReport]:
+    return _with_versions(_base().filter(reporting_year__year=year).filter(_public_q()).distinct())
+
+
+def archive() -> list[tuple[int, list[PublicReport]]]:
+    """Every year with its published reports, imported history included."""
+    reports = _with_versions(_base().filter(_public_q()).distinct())
+    grouped: dict[int, list[PublicReport]] = {}
+    for item in reports:
+        grouped.setdefault(item.report.year, []).append(item)
+    return sorted(grouped.items(), reverse=True)
+
+
+def recent_publications(limit: int = 50) -> list[ReportPdf]:
+    return list(ReportPdf.objects.filter(status=DONE).select_related(
+        "report", "report__reporting_year", "report__body").order_by("-published_at")[:limit])
+
+
+def last_publication_time() -> datetime | None:
+    return ReportPdf.objects.filter(status=DONE).aggregate(last=Max("published_at"))["last"]

@@ -1,0 +1,23 @@
+from django import template
+
+from ..selectors import render_status
+
+register = template.Library()
+
+
+@register.inclusion_tag("publishing/status.html", takes_context=True)
+def publication_status(context, report):
+    """The live render status on a report's overview (polled with htmx until it is final)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return status_context(report, user)
+
+
+def status_context(report, user) -> dict:
+    status = render_status(report)
+    return {
+        "report": report,
+        "status": status,
+        "can_retry": bool(user and user.has_perm("publishing.retry_publish", report)),
+        "can_reopen": bool(user and user.has_perm("publishing.reopen_report", report)) and not report.imported,
+    }
