@@ -1,0 +1,78 @@
+"""Year-over-year changes and 内容雷同, on the report's overview."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from reports.models import ReportSection
+from reports.summary.comparison import moved_too_much, report_comparison
+from tests.report_factories import AnnualReportFactory, ReportingYearFactory
+
+pytestmark = pytest.mark.django_db
+
+OWN_TEXT = ("今年我们围绕老旧小区改造、背街小巷整治和养老助餐点建设，逐月在街道网站发布工作进展，"
+            "并在社区公告栏张贴纸质版本，方便不上网的老年居民查阅，全年共更新栏目四十二次。")
+OTHER_TEXT = ("本单位重点公开了义务教育招生、学位分配和课后服务收费等信息，家长可在区教委网站和微信公众号查询，"
+              "招生季前后还举办了三场线上政策解读直播，回答家长提问二百余条。")
+
+
+def _set(report, key, values=None, texts=None):
+    section = ReportSection.objects.get(report=report, key=key)
+    if values:
+        section.values.update(values)
+    if texts:
+        section.texts.update(texts)
+    section.save()
+
+
+@pytest.fixture
+def pair(people):
+    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
+                               body=people.body, published=True, sections__seed=1)
+    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
+                               body=people.body, filled=True, sections__seed=2)
+    return last, this
+
+
+def test_moved_too_much():
+    assert moved_too_much(40, 10, factor=3, min_change=5)
+    assert not moved_too_much(30, 10, factor=3, min_change=5)
+    assert moved_too_much(0, 12, factor=3, min_change=5)
+    assert not moved_too_much(4, 1, factor=3, min_change=5)  # too small to matter
+
+
+def test_cells_compared_with_last_year_and_flagged(pair):
+    last, this = pair
+    _set(last, "s2", {"s2.t6.r1.c1": 10})
+    _set(this, "s2", {"s2.t6.r1.c1": 45})
+    comparison = report_comparison(this)
+    assert comparison.previous_year == 2024
+    cell = next(c for c in comparison.cells if c.id == "s2.t6.r1.c1")
+    assert (cell.last_year, cell.this_year, cell.change, cell.flagged) == ("10", "45", "+35", True)
+    with override_settings(NIANBAO_YOY_FACTOR=5):
+        assert not next(c for c in report_comparison(this).cells if c.id == "s2.t6.r1.c1").flagged
+
+
+def test_text_copied_from_last_year_or_another_body_is_flagged(pair, people):
+    last, this = pair
+    other = AnnualReportFactory(reporting_year=this.reporting_year, body=people.other_body, filled=True,
+                                sections__seed=3)
+    _set(last, "s5", texts={"s5.p0": OWN_TEXT})
+    _set(this, "s5", texts={"s5.p0": OWN_TEXT.replace("四十二", "四十三")})
+    _set(other, "s6", texts={"s6.p0": OTHER_TEXT})
+    _set(this, "s6", texts={"s6.p0": OTHER_TEXT})
+    _set(this, "s1", texts={"s1.p1": OWN_TEXT[::-1]})  # different order: not a copy
+    _set(last, "s1", texts={"s1.p1": OWN_TEXT})
+    similar = {s.part: s for s in report_comparison(this).similar}
+    assert similar["s5.p0"].other == "本单位2024年度报告" and similar["s5.p0"].percent >= 90
+    assert similar["s6.p0"].other == "天坛街道办事处" and similar["s6.p0"].percent == 100
+    assert "s1.p1" not in similar
+
+
+def test_overview_shows_the_warnings_to_the_filler(client, people, pair):
+    last, this = pair
+    _set(last, "s2", {"s2.t6.r1.c1": 10})
+    _set(this, "s2", {"s2.t6.r1.c1": 45})
+    client.force_login(people.filler)
+    html = client.get(reverse("reports:overview", args=[this.pk])).content.decode()
+    assert 'id="yoy-flags"' in html and 'data-cell="s2.t6.r1.c1"' in html and "变化超过 3 倍" in html
