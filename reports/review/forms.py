@@ -36,11 +36,11 @@ class ReturnForm(_ActionForm):
             text = (self.data.get(f"comment_text_{index}") or "").strip()
             target = (self.data.get(f"comment_target_{index}") or "").strip()
             if text:
-                rows.append({"target": target, "text": text})
+                rows.append({"target": target, "text": text, "number": index + 1})
         return rows
 
     def comment_rows(self) -> list[dict]:
         """What to show: the rows typed (after an error) plus blank ones."""
-        rows = self.comments() if self.is_bound else []
+        rows = [{"target": r["target"], "text": r["text"]} for r in self.comments()] if self.is_bound else []
         rows += [{"target": "", "text": ""}] * BLANK_ROWS
         return [{"index": i, **row} for i, row in enumerate(rows[:MAX_COMMENTS])]

@@ -122,10 +122,12 @@ def report_approve(*, report: AnnualReport, by, comment: str = "", expected_stat
 def _comments(fmt, comments) -> list[dict]:
     """[{"target", "text"}] → checked against the format; blank texts are dropped."""
     out = []
-    for item in comments or []:
+    for number, item in enumerate(comments or [], start=1):
         text = (item.get("text") or "").strip()
         if not text:
             continue
+        if not (item.get("target") or "").strip():
+            raise ReportError(f"第 {item.get('number', number)} 条意见没有选择针对的位置（某一节、某个单元格或某段文字）。")
         try:
             target = target_of(fmt, (item.get("target") or "").strip())
         except KeyError:

@@ -171,3 +171,17 @@ def test_everyone_who_may_see_the_report_sees_its_timeline(client, story, people
     doc = page(client.get(reverse("reports:overview", args=[story.pk])))
     assert len(doc("#timeline-table tbody tr")) == 3
     assert "数据有误" in doc("#timeline-table").text()
+
+
+def test_a_comment_without_a_place_is_refused_and_kept(client, report, people):
+    report_submit(report=report, by=people.filler)
+    client.force_login(people.head)
+    response = client.post(reverse("review:return", args=[report.pk]), {
+        "expected_status": S.PENDING_HEAD, "reason": "请修改", "comment_target_0": CELL, "comment_text_0": "甲",
+        "comment_target_1": "", "comment_text_1": "乙"})
+    assert response.status_code == 400
+    doc = page(response)
+    assert "第 2 条意见没有选择针对的位置" in doc(".messages").text()
+    assert doc("#comment-text-1").text() == "乙" and doc("textarea[name=reason]").text() == "请修改"
+    report.refresh_from_db()
+    assert report.status == S.PENDING_HEAD

@@ -160,3 +160,11 @@ def test_a_stale_page_is_refused_with_what_happened(report, people):
     assert "部门负责人审核通过" in refused.value.message and "待主管主任审核" in refused.value.message
     report.refresh_from_db()
     assert report.status == S.PENDING_DIRECTOR
+
+
+def test_a_comment_needs_a_place(report, people):
+    report_submit(report=report, by=people.filler)
+    with pytest.raises(ReportError, match="第 1 条意见没有选择针对的位置"):
+        report_return(report=report, by=people.head, reason="理由", comments=[{"target": "", "text": "笼统"}])
+    report.refresh_from_db()
+    assert report.status == S.PENDING_HEAD
