@@ -75,7 +75,8 @@ def _fix(report: AnnualReport, filler: User) -> None:
             texts[definition.parts[0].key] = (
                 "存在的主要问题：一是部分政策文件解读发布滞后于文件公开；二是依申请公开答复文书格式不够统一。"
                 "改进措施：建立文件与解读同步审签机制；制定答复文书模板并组织专题培训。")
-        report_section_save(report=report, key=key, cells=cells, texts=texts, base_version=section.version, by=filler)
+        report_section_save(report=report, key=key, cells=cells, texts=texts, base_version=section.version,
+                            by=filler)
 
 
 def _advance(report: AnnualReport, target: str) -> None:

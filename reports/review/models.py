@@ -79,7 +79,9 @@ class ReminderSent(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "已发送的提醒"
-        constraints = [models.UniqueConstraint(fields=["report", "recipient", "key"], name="reminder_sent_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "recipient", "key"], name="reminder_sent_once"),
+        ]
 
     def __str__(self):
         return f"{self.report_id} · {self.key} · {self.recipient_id}"

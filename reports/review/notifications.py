@@ -49,7 +49,8 @@ def report_url(report, name="review:report") -> str:
     return reverse(name, args=[report.pk])
 
 
-def notify(*, users, report, kind: str, title: str, body: str = "", url: str = "", exclude=None) -> list[Notification]:
+def notify(*, users, report, kind: str, title: str, body: str = "", url: str = "",
+           exclude=None) -> list[Notification]:
     """One notice per person (without duplicates, never to the person who acted)."""
     seen, created = set(), []
     for user in users:
@@ -68,20 +69,33 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     """Idempotent: a notice already mailed is skipped. Returns how many e-mails went out."""
     sent = 0
     site = getattr(settings, "SITE_URL", "")
-    for notice in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
-        "recipient"
-    ):
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for notice in pending.select_related("recipient"):
         if not notice.recipient.email:
             continue
-        text = f"{notice.recipient.display_name}：\n\n{notice.body or notice.title}\n\n请登录年报系统处理：{site}{notice.url}\n"
+        text = (f"{notice.recipient.display_name}：\n\n{notice.body or notice.title}\n\n"
+                f"请登录年报系统处理：{site}{notice.url}\n")
         try:
             send_mail(f"【年报系统】{notice.title}", text, None, [notice.recipient.email])
-        except Exception:  # the notice is in the app anyway; the mail is retried by nobody, say so
+        except Exception:  # the notice is in the app anyway; the daily task retries the mail
             log.exception("review_notification_email_failed", notification=notice.pk)
             continue
         Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+def retry_unsent_emails() -> int:
+    """Notices of the last two days whose e-mail did not go out (older than ten minutes, so that
+    a mail being sent right now is not sent twice)."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    ids = Notification.objects.filter(
+        emailed_at__isnull=True, created_at__lt=now - timedelta(minutes=10),
+        created_at__gte=now - timedelta(days=2),
+    ).exclude(recipient__email="").values_list("pk", flat=True)
+    return send_notification_emails(list(ids))
 
 
 def unread_count(user) -> int:
@@ -168,10 +182,12 @@ def reminders_send(*, today=None) -> int:
                 )
             elif days_left < 0:
                 sent += _remind(
-                    report, people_of(report.body, Role.DIRECTOR, Role.FILLER) + district_admins(report.body.district),
+                    report,
+                    people_of(report.body, Role.DIRECTOR, Role.FILLER) + district_admins(report.body.district),
                     key="overdue", title=f"{report.title}已逾期未报送",
                     body=f"{report.title}的报送截止日期为{deadline}，至今尚未提交审核，已逾期 {-days_left} 天。",
-                    what=f"逾期 {-days_left} 天，已告知主管主任和区管理员", url=report_url(report, "reports:overview"),
+                    what=f"逾期 {-days_left} 天，已告知主管主任和区管理员",
+                    url=report_url(report, "reports:overview"),
                 )
     pending = AnnualReport.objects.filter(status__in=[S.PENDING_HEAD, S.PENDING_DIRECTOR]).select_related(
         "body", "reporting_year")

@@ -69,7 +69,8 @@ def is_report_author(user, report):
 
 @rules.predicate
 def approved_level_one(user, report):
-    return report is not None and report.status == S.PENDING_DIRECTOR and level_one_approver(report) == user.pk
+    return (report is not None and report.status == S.PENDING_DIRECTOR
+            and level_one_approver(report) == user.pk)
 
 
 @rules.predicate
@@ -88,7 +89,8 @@ def _status_in(*statuses):
 can_submit = is_body_filler & _status_in(S.DRAFT, S.RETURNED)
 can_withdraw = is_body_filler & _status_in(S.PENDING_HEAD)
 can_review_head = is_body_head & _status_in(S.PENDING_HEAD) & ~is_report_author
-can_review_director = is_body_director & _status_in(S.PENDING_DIRECTOR) & ~is_report_author & ~approved_level_one
+can_review_director = (is_body_director & _status_in(S.PENDING_DIRECTOR) & ~is_report_author
+                       & ~approved_level_one)
 
 rules.add_perm("review.submit_report", can_submit)
 rules.add_perm("review.withdraw_report", can_withdraw)

@@ -35,7 +35,8 @@ class SubmissionBlocked(ReportError):
 
 
 def _locked(report: AnnualReport, action: str, expected_status: str | None) -> AnnualReport:
-    locked = AnnualReport.objects.select_for_update().select_related("body", "reporting_year").get(pk=report.pk)
+    locked = (AnnualReport.objects.select_for_update().select_related("body", "reporting_year")
+              .get(pk=report.pk))
     if expected_status is not None and locked.status != expected_status:
         # Someone acted first: report_transition refuses and says who did what.
         report_transition(report=locked, action=action, expected_status=expected_status)
@@ -54,7 +55,8 @@ def _round(report: AnnualReport) -> int:
 
 
 @transaction.atomic
-def report_submit(*, report: AnnualReport, by, expected_status: str | None = None, request=None) -> AnnualReport:
+def report_submit(*, report: AnnualReport, by, expected_status: str | None = None,
+                  request=None) -> AnnualReport:
     locked = _locked(report, "submit", expected_status)
     _guard("submit", locked, by)
     problems = submission_problems(locked)
@@ -74,7 +76,8 @@ def report_submit(*, report: AnnualReport, by, expected_status: str | None = Non
 
 
 @transaction.atomic
-def report_withdraw(*, report: AnnualReport, by, expected_status: str | None = None, request=None) -> AnnualReport:
+def report_withdraw(*, report: AnnualReport, by, expected_status: str | None = None,
+                    request=None) -> AnnualReport:
     locked = _locked(report, "withdraw", expected_status)
     _guard("withdraw", locked, by)
     report_transition(report=locked, action="withdraw", by=by, expected_status=locked.status, request=request)
@@ -101,7 +104,8 @@ def report_approve(*, report: AnnualReport, by, comment: str = "", expected_stat
                       comment=comment.strip()[:2000], data={"level": level})
     if level == ReviewLevel.HEAD:
         notices.notify(
-            users=notices.people_of(locked.body, Role.DIRECTOR), report=locked, exclude=by, kind="approved_head",
+            users=notices.people_of(locked.body, Role.DIRECTOR), report=locked, exclude=by,
+            kind="approved_head",
             title=f"{locked.title}待您审核", body=f"部门负责人{by.display_name}已审核通过{locked.title}，请进行主管主任审核。",
         )
     else:

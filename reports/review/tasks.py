@@ -2,17 +2,14 @@
 
 from celery import shared_task
 
-from .notifications import reminders_send, send_notification_emails
+from .notifications import reminders_send, retry_unsent_emails
 
 
 @shared_task(name="review.send_reminders")
 def send_reminders() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): computes from the database who is due a reminder today;
-    running it twice the same day sends nothing more."""
-    return reminders_send()
-
-
-@shared_task(name="review.send_notification_emails")
-def send_emails(notification_ids: list[int]) -> int:
-    """Mails the given notices that have not been mailed yet."""
-    return send_notification_emails(notification_ids)
+    running it twice the same day sends nothing more. Also mails again the notices whose e-mail
+    failed (mail server down at the time)."""
+    sent = reminders_send()
+    retry_unsent_emails()
+    return sent

@@ -139,8 +139,8 @@ def send_back(request, pk):
     report.refresh_from_db()
     if not done and request.user.has_perm("review.return_report", report):
         # Refused for what was typed (not for who or when): keep the reason and comments typed.
-        return render(request, "reports/review/review.html", review_context(request, report, return_form=form),
-                      status=400)
+        context = review_context(request, report, return_form=form)
+        return render(request, "reports/review/review.html", context, status=400)
     return redirect("review:report", pk=report.pk)
 
 
@@ -183,6 +183,7 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def notifications_read(request):
-    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    count = unread.update(read_at=timezone.now())
     messages.success(request, f"已将 {count} 条通知标为已读。")
     return redirect("review:notifications")

@@ -27,7 +27,8 @@ def test_submission_blocked_lists_what_to_fix_with_links(client, report, people)
     section.texts = {**section.texts, "s1.p1": "  "}
     section.save()
     client.force_login(people.filler)
-    response = client.post(reverse("review:submit", args=[report.pk]), {"expected_status": S.DRAFT}, follow=True)
+    response = client.post(reverse("review:submit", args=[report.pk]), {"expected_status": S.DRAFT},
+                           follow=True)
     doc = page(response)
     assert "报告还有 1 个问题需要处理，暂不能提交" in doc(".messages").text()
     links = [(a.text, a.get("href")) for a in doc("#submit-problems a")]
@@ -41,7 +42,8 @@ def test_submit_from_the_overview_and_the_timeline_shows_it(client, report, peop
     client.force_login(people.filler)
     overview = page(client.get(reverse("reports:overview", args=[report.pk])))
     assert overview("#review-panel button").text() == "提交审核"
-    response = client.post(reverse("review:submit", args=[report.pk]), {"expected_status": S.DRAFT}, follow=True)
+    response = client.post(reverse("review:submit", args=[report.pk]), {"expected_status": S.DRAFT},
+                           follow=True)
     doc = page(response)
     assert "报告已提交" in doc(".messages").text()
     assert doc("#report-status").text() == "待部门负责人审核"

@@ -62,7 +62,8 @@ def test_bodies_not_submitted_are_reminded_14_7_3_1_days_before_once_each(
         assert run_twice(django_capture_on_commit_callbacks) == [1, 0]
     with at(1, 31):
         assert run_twice(django_capture_on_commit_callbacks) == [0, 0]
-    assert [t.rsplit("还有", 1)[1] for t in notices(people.other_filler)] == [" 1 天", " 2 天", " 7 天", " 14 天"]  # the caught-up one says the real days left
+    # The caught-up reminder says the real days left.
+    assert [t.rsplit("还有", 1)[1] for t in notices(people.other_filler)] == [" 1 天", " 2 天", " 7 天", " 14 天"]
     keys = sorted(ReminderSent.objects.filter(report=other_report).values_list("key", flat=True))
     assert keys == ["deadline-1", "deadline-14", "deadline-3", "deadline-7"]
     reminded = other_report.events.filter(kind=ReportEvent.Kind.REMINDED)
@@ -100,3 +101,22 @@ def test_reviewers_are_reminded_of_reports_waiting_more_than_three_days(
         assert run_twice(django_capture_on_commit_callbacks) == [1, 0]
     assert notices(people.director) == [f"{report.title}已等待审核 4 天"]
     assert len(notices(people.head)) == 1
+
+
+def test_a_notice_whose_mail_failed_is_mailed_by_the_next_daily_run(
+        report, people, django_capture_on_commit_callbacks, monkeypatch):
+    from reports.review import notifications
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    with at(1, 5, hour=10):
+        monkeypatch.setattr(notifications, "send_mail", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            report_submit(report=report, by=people.filler)
+        monkeypatch.undo()
+    assert mail.outbox == [] and Notification.objects.get(recipient=people.head).emailed_at is None
+    with at(1, 6):
+        run_twice(django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [[people.head.email]]
+    assert Notification.objects.get(recipient=people.head).emailed_at is not None

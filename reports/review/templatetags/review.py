@@ -43,5 +43,5 @@ def report_timeline_rows(report):
 def review_workspace_panel(context):
     user = context["request"].user
     items = selectors.inbox_for(user)
-    return {"items": [i for i in items if not i.recused], "is_reviewer": user.has_perm("agencies.review_reports"),
-            "unread": unread_count(user)}
+    return {"items": [i for i in items if not i.recused], "unread": unread_count(user),
+            "is_reviewer": user.has_perm("agencies.review_reports")}
