@@ -118,8 +118,8 @@ def confirm(request, pk):
         messages.warning(request, "没有待确认的上传（或已超过 30 分钟），请重新上传。")
         return redirect("reports:excel_upload", pk=report.pk)
     try:
-        saved = excel.upload_apply(report=report, uploaded=pending["cells"], base_versions=pending["versions"],
-                                   by=request.user, request=request)
+        saved = excel.upload_apply(report=report, uploaded=pending["cells"],
+                                   base_versions=pending["versions"], by=request.user, request=request)
     except SectionConflict as conflict:
         messages.error(request, f"没有保存：{conflict.message.split('您的修改尚未保存')[0]}请重新上传统计表。")
         return redirect("reports:excel_upload", pk=report.pk)

@@ -118,7 +118,7 @@ class _Parser:
         found: dict[str, tuple[int, int]] = {}
         pos = 0
         for section in self.fmt.sections:
-            hit = self._heading(section, pos, kinds=(PARA,)) or self._heading(section, pos, kinds=(PARA, CELL))
+            hit = self._heading(section, pos, (PARA,)) or self._heading(section, pos, (PARA, CELL))
             if hit is None:
                 continue
             token = self.tokens[hit]
@@ -147,9 +147,8 @@ class _Parser:
                 return token.index
         return None
 
-    def _text_of(self, start: int, end: int, *, only_unused: bool = False) -> str:
-        lines = [t.text for t in self.tokens[start:end] if not t.blank and not (only_unused and t.index in self.used)]
-        return "\n".join(lines)
+    def _text_of(self, start: int, end: int) -> str:
+        return "\n".join(t.text for t in self.tokens[start:end] if not t.blank)
 
     # -- text sections -------------------------------------------------------------------------
 
@@ -174,7 +173,7 @@ class _Parser:
         collected: dict[str, list[str]] = {p.key: [] for p in parts}
         current, seen = parts[0].key, set()
         for token in lines:
-            hit = next((k for k, title in keys.items() if token.key.startswith(title) and k not in seen), None)
+            hit = next((k for k, t in keys.items() if token.key.startswith(t) and k not in seen), None)
             if hit is not None:
                 current = hit
                 seen.add(hit)

@@ -133,7 +133,9 @@ def report_import(*, body: Body, year: int, text: str, variant: str | None = Non
         },
     )
     report_id, event_id = report.pk, event.pk
-    transaction.on_commit(lambda: report_imported.send(sender=AnnualReport, report_id=report_id, event_id=event_id))
+    transaction.on_commit(
+        lambda: report_imported.send(sender=AnnualReport, report_id=report_id, event_id=event_id)
+    )
     log.info("report_imported", report=report.pk, year=year, body=body.code, created=created,
              blanks=len(result.blanks), hard_failures=len(result.hard_failures))
     return ImportOutcome(report=report, result=result, created=created, event=event)

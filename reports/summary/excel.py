@@ -148,9 +148,10 @@ def report_workbook(report) -> bytes:
                                   end_row=item.row + item.rowspan - 1, end_column=item.col + item.colspan - 1)
             if item.kind != "data":
                 cell.value = item.text or None
-                cell.alignment = Alignment(wrap_text=True, vertical="center",
-                                           horizontal="center" if item.kind in ("header", "caption") else None)
-                cell.font = Font(bold=item.kind in ("title", "caption", "header"), size=14 if item.kind == "title" else 11)
+                centred = "center" if item.kind in ("header", "caption") else None
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal=centred)
+                cell.font = Font(bold=item.kind in ("title", "caption", "header"),
+                                 size=14 if item.kind == "title" else 11)
                 if item.kind in ("header", "label"):
                     cell.border, cell.fill = border, head
                 continue
@@ -168,7 +169,8 @@ def report_workbook(report) -> bytes:
                 cell.protection = Protection(locked=False)
                 mapping.append((item.cell_id, plan.title, cell.coordinate))
         for col in range(1, plan.width + 1):
-            labels = [len(i.text) for i in plan.items if i.col == col and i.kind == "label" and i.colspan == 1]
+            labels = [len(i.text) for i in plan.items
+                      if i.col == col and i.kind == "label" and i.colspan == 1]
             sheet.column_dimensions[get_column_letter(col)].width = min(max([10, *labels]) * 1.8, 48)
         for item in plan.items:
             if item.kind == "label":
@@ -177,7 +179,8 @@ def report_workbook(report) -> bytes:
     info = workbook.create_sheet(MAP_SHEET)
     info.sheet_state = "veryHidden"
     for row in ([TEMPLATE_MARK, TEMPLATE_VERSION], ["format", fmt.key], ["report", report.pk],
-                ["title", report.title], ["layout", layout_fingerprint(fmt)], [], ["cell", "sheet", "address"],
+                ["title", report.title], ["layout", layout_fingerprint(fmt)], [],
+                ["cell", "sheet", "address"],
                 *mapping):
         info.append(list(row))
     buffer = io.BytesIO()
@@ -211,7 +214,8 @@ def check_archive(content: bytes) -> None:
                 with archive.open(member) as stream:  # the real sizes, not the declared ones
                     first = True
                     while chunk := stream.read(65536):
-                        if first and member.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in chunk[:2048]:
+                        xml = member.filename.endswith((".xml", ".rels"))
+                        if first and xml and b"<!DOCTYPE" in chunk[:2048]:  # no DTDs, no entity bombs
                             raise ExcelError(CORRUPT)
                         first = False
                         total += len(chunk)
@@ -261,7 +265,8 @@ def read_upload(report, content: bytes) -> dict[str, str]:
         sheet = workbook[plan.title]
         for item in plan.items:
             found = sheet.cell(row=item.row, column=item.col).value
-            if item.kind in ("header", "label", "caption") and normalise(str(found or "")) != normalise(item.text):
+            printed = normalise(str(found or ""))
+            if item.kind in ("header", "label", "caption") and printed != normalise(item.text):
                 raise ExcelError(
                     f"工作表“{plan.title}”的表格被改动了（第{item.row}行第{item.col}列应为“{item.text}”，"
                     f"现为“{_typed(found)}”）。请勿增删行列或修改表头，请重新下载模板填写。"

@@ -162,8 +162,8 @@ def test_a_save_between_preview_and_confirmation_is_a_conflict(people, client, r
     section = ReportSection.objects.get(report=report, key="s4")
     cells = {k: str(v) for k, v in section.values.items()}
     cells["s4.c2"] = "6"
-    report_section_save(report=report, key="s4", cells=cells, texts=section.texts, base_version=section.version,
-                        by=people.filler)
+    report_section_save(report=report, key="s4", cells=cells, texts=section.texts,
+                        base_version=section.version, by=people.filler)
     page = client.get(f"/reports/{report.pk}/excel/preview/").content.decode()
     assert "上传之后本报告已被修改" in page and "确认保存" not in page
     response = client.post(f"/reports/{report.pk}/excel/confirm/", {"action": "confirm"}, follow=True)

@@ -60,9 +60,9 @@ def test_a_submitted_report_refuses_the_upload(people, client):
     response = client.get(f"/reports/{report.pk}/excel/upload/", follow=True)
     assert "报告当前状态为“待部门负责人审核”，不能上传统计表" in response.content.decode()
     before = ReportContent.of(report).values
+    content = fill(report_workbook(report), {"s4.c1": 9})
     response = client.post(f"/reports/{report.pk}/excel/upload/",
-                           {"file": SimpleUploadedFile("a.xlsx", fill(report_workbook(report), {"s4.c1": 9}))},
-                           follow=True)
+                           {"file": SimpleUploadedFile("a.xlsx", content)}, follow=True)
     assert "不能上传统计表" in response.content.decode()
     assert ReportContent.of(report).values == before
 

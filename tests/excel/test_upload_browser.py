@@ -1,4 +1,4 @@
-"""The round trip as a filler does it in Chromium: download from the overview, fill, upload, preview, confirm."""
+"""The round trip as a filler does it in Chromium: download, fill, upload, preview, confirm."""
 
 from pathlib import Path
 
@@ -27,7 +27,8 @@ def test_upload_preview_and_confirm_in_the_browser(page, live_server, people, lo
     content = fill(Path(download.value.path()).read_bytes(), {"s2.t6.r1.c1": 1472, "s4.c3": "2"})
 
     page.locator("#excel-links").get_by_role("link", name="上传填好的统计表").click()
-    page.get_by_label(FILE_LABEL).set_input_files(files=[{"name": "统计表.xlsx", "mimeType": XLSX, "buffer": content}])
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[{"name": "统计表.xlsx", "mimeType": XLSX, "buffer": content}])
     page.get_by_role("button", name="上传并预览").click()
 
     expect(page.get_by_role("heading", name="确认上传的统计表")).to_be_visible()
@@ -41,7 +42,8 @@ def test_upload_preview_and_confirm_in_the_browser(page, live_server, people, lo
     expect(page.get_by_text("已按上传的统计表保存 2 个部分。")).to_be_visible()
     after = ReportContent.of(report).values
     assert after["s2.t6.r1.c1"] == 1472 and after["s4.c3"] == 2
-    assert ReportEvent.objects.filter(report=report, kind=ReportEvent.Kind.SAVED, actor=people.filler).count() == 2
+    saves = ReportEvent.objects.filter(report=report, kind=ReportEvent.Kind.SAVED, actor=people.filler)
+    assert saves.count() == 2
 
 
 def test_a_bad_file_is_explained_in_the_browser(page, live_server, people, login):
