@@ -3,19 +3,24 @@
 The text is what a web page or a Word file gives when copied out: headings and paragraphs on
 their own lines, and tables flattened either one cell per line (indented with a tab, an empty
 merged cell as a line holding only a tab, a blank line between table rows) or one row per line
-with the cells separated by "|". Labels may be broken over several lines (（三）不予 / 公开, or 结
-/ 果 / 维 / 持 printed vertically); matching concatenates tokens until the label is complete.
+with the cells separated by "|", by tabs (after the one leading tab that marks a cell) or by runs
+of two or more spaces. Labels may be broken over several lines (（三）不予 / 公开, or 结 / 果 / 维 /
+持 printed vertically); matching concatenates tokens until the label is complete.
 
 Nothing here knows a label: the labels always come from the format definition.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..formats.cells import normalise
 
 PARA, CELL, EMPTY, BREAK = "para", "cell", "empty", "break"
+
+# Cells of a row copied as plain text: two or more (half-width, full-width or no-break) spaces.
+_SPACE_RUN = re.compile(r"[ \u3000\u00a0]{2,}")
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,22 @@ def tokenize(text: str) -> list[Token]:
         stripped = raw.strip()
         tokens.append(Token(len(tokens), stripped, label_key(stripped), kind, line))
 
+    def row(cells: list[str], line: int) -> None:
+        for cell in cells:
+            add(cell, CELL if label_key(cell) else EMPTY, line)
+        add("", BREAK, line)
+
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         line = line.replace("｜", "|")
         if "|" in line:
             cells = line.split("|")
             if cells and not cells[-1].strip():
                 cells = cells[:-1]  # the closing "|" of a row
-            for cell in cells:
-                add(cell, CELL if label_key(cell) else EMPTY, number)
-            add("", BREAK, number)
+            row(cells, number)
+        elif label_key(line) and "\t" in line.removeprefix("\t"):
+            row(line.removeprefix("\t").split("\t"), number)  # the leading tab marks a cell
+        elif len(_SPACE_RUN.split(line.strip())) > 1:
+            row(_SPACE_RUN.split(line.strip()), number)
         elif not label_key(line):
             add("", EMPTY if "\t" in line else BREAK, number)
         elif line.startswith("\t"):

@@ -1,0 +1,162 @@
+"""Checking a published report without storing it: read the file (text or a saved HTML page),
+detect its format, year and body, read every cell with the importer's parser, run every rule.
+
+What the check_report command prints; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import ReportError
+from ..formats import VARIANT_NAMES
+from ..formats.cells import format_cell
+from .detect import Detection, detect
+from .html import html_to_text, looks_like_html
+from .parser import ImportResult, parse_report
+
+__all__ = ["ReportCheck", "UnreadableReport", "check_report_file", "check_report_text", "read_report_file"]
+
+MAX_BYTES = 5 * 1024 * 1024
+ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), else Windows 中文
+
+
+class UnreadableReport(ReportError):
+    """The file is missing, not text in a Chinese encoding, or empty (message in Chinese)."""
+
+
+def read_report_file(path: Path) -> tuple[str, bool]:
+    """(the report as text, whether it was an HTML page); raises UnreadableReport."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UnreadableReport(f"文件不存在：{path}") from None
+    except IsADirectoryError:
+        raise UnreadableReport(f"{path} 是目录，不是报告文件。") from None
+    except OSError as error:
+        raise UnreadableReport(f"无法读取文件 {path}：{error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise UnreadableReport(f"文件 {path} 超过 5 MB，不像是一份年度报告。")
+    if b"\x00" in data:
+        raise UnreadableReport(f"文件 {path} 不是文本文件（含有空字节），请另存为 UTF-8 或 GB18030 编码的文本。")
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableReport(f"文件 {path} 不是 UTF-8 或 GB18030 编码的文本。")
+    html = looks_like_html(text)
+    if html:
+        text = html_to_text(text)
+    if not text.strip():
+        raise UnreadableReport(f"文件 {path} 是空的，没有可读取的内容。")
+    return text, html
+
+
+@dataclass
+class ReportCheck:
+    detection: Detection
+    result: ImportResult
+    html: bool = False
+
+    @property
+    def format(self):
+        return self.result.format
+
+    @property
+    def unread(self) -> list[str]:
+        """Ids of the cells that could not be read, in the format's order."""
+        return [cell_id for cell_id in self.format.cells() if cell_id not in self.result.values]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unread
+
+    @property
+    def rules(self) -> list:
+        """Every rule's result; a rule over a cell that was not read is skipped, not passed."""
+        unread = set(self.unread)
+        return [
+            replace(r, ok=True, message="", skipped=True) if unread.intersection(r.cells) else r
+            for r in self.result.check
+        ]
+
+    def messages(self) -> list[str]:
+        """What the reader should know, errors first, in Chinese."""
+        return [f"错误：{m}" for m in self.result.errors] + [
+            f"提示：{m}" for m in (*self.detection.notes, *self.result.warnings)
+        ]
+
+    def as_json(self) -> dict:
+        """report-format.md §7 values: ints as JSON ints, money as decimal strings."""
+        values = self.result.values_json()
+        return {
+            "format": self.format.version,
+            "variant": self.format.variant,
+            "year": self.detection.year,
+            "body": self.detection.body,
+            "cells": {cell_id: values[cell_id] for cell_id in self.format.cells() if cell_id in values},
+            "blank": list(self.result.blanks),
+            "rules": [
+                {
+                    "id": r.rule_id,
+                    "ok": r.ok,
+                    "message": r.message,
+                    "severity": r.severity.value,
+                    "skipped": r.skipped,
+                }
+                for r in self.rules
+            ],
+            "unread": self.unread,
+            "errors": list(self.result.errors),
+            "warnings": [*self.detection.notes, *self.result.warnings],
+        }
+
+    def lines(self) -> list[str]:
+        """The check as text for a person: format, every cell, every rule, what was not read."""
+        fmt, result, detection = self.format, self.result, self.detection
+        variant = f"·{VARIANT_NAMES.get(fmt.variant, fmt.variant)}" if fmt.variant else ""
+        how = "按 --format 指定" if detection.given else "自动识别"
+        out = [
+            f"格式：{fmt.version}年格式{variant}（{how}）" + ("，读取自 HTML 网页" if self.html else ""),
+            f"年度：{detection.year or '未识别'}",
+            f"单位：{detection.body or '未识别'}",
+            "",
+            f"单元格（共 {len(fmt.cells())} 个，读取 {len(result.values)} 个）：",
+        ]
+        blanks = set(result.blanks)
+        for cell_id, cell in fmt.cells().items():
+            if cell_id in result.values:
+                shown = format_cell(cell.type, result.values[cell_id])
+                shown += "（空，按 0 读取）" if cell_id in blanks else ""
+            else:
+                shown = "未读取"
+            out.append(f"  {cell_id}\t{shown}\t{cell.label}")
+        rules = self.rules
+        failed = sum(1 for r in rules if not r.ok)
+        out += ["", f"规则（共 {len(rules)} 条，不符 {failed} 条）："]
+        for r in rules:
+            severity = "硬性" if r.severity.value == "hard" else "预警"
+            state = "跳过" if r.skipped else ("通过" if r.ok else "不符")
+            out.append(f"  {state}\t{severity}\t{r.rule_id}" + (f"\t{r.message}" if r.message else ""))
+        unread = self.unread
+        out += ["", f"未能读取的单元格（{len(unread)} 个）：" + ("无" if not unread else "")]
+        out += [f"  {cell_id}\t{fmt.cell(cell_id).label}" for cell_id in unread]
+        messages = self.messages()
+        if messages:
+            out += ["", "说明："] + [f"  {m}" for m in messages]
+        return out
+
+
+def check_report_text(text: str, *, version: str | None = None, html: bool = False) -> ReportCheck:
+    detection = detect(text, version=version)
+    result = parse_report(text, detection.format, year=detection.year)
+    return ReportCheck(detection, result, html)
+
+
+def check_report_file(path: Path, *, version: str | None = None) -> ReportCheck:
+    text, html = read_report_file(path)
+    return check_report_text(text, version=version, html=html)
