@@ -3,7 +3,6 @@
 import hashlib
 from urllib.parse import quote
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -152,5 +151,3 @@ def _http_date(moment):
 
     return http_date(moment.timestamp())
 
-
-__all__ = ["settings"]
