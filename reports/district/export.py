@@ -24,8 +24,8 @@ def board_workbook(board: Board) -> bytes:
         cell.font = Font(bold=True)
     red = PatternFill("solid", fgColor="F8D7DA")
     for row in board.rows:
-        last = timezone.localtime(row.last_activity).replace(tzinfo=None) if row.last_activity else None
-        ws.append([row.report.body_name, row.report.body.get_kind_display(), row.status_label, row.holder_role,
+        last = row.last_activity.replace(tzinfo=None) if row.last_activity else None
+        ws.append([row.body_name, row.kind_label, row.status_label, row.holder_role,
                    "、".join(row.holders), row.days_in_state, last, row.last_kind, row.days_to_deadline,
                    "是" if row.overdue else "否"])
         if row.overdue:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import BodyKind, Role, RoleAssignment
@@ -26,9 +27,21 @@ def district_years(district_ids):
     return ReportingYear.objects.filter(district_id__in=district_ids).select_related("district").order_by("-year")
 
 
+STATUS_LABELS = dict(S.choices)
+EVENT_LABELS = dict(ReportEvent.Kind.choices)
+ROLE_LABELS = dict(Role.choices)
+KIND_LABELS = dict(BodyKind.choices)
+
+
 @dataclass
 class BoardRow:
-    report: AnnualReport
+    """One body's report on the board (plain values: the board of 300 bodies builds no models)."""
+
+    report_id: int
+    status: str
+    body_name: str  # the name in the report (its year's name)
+    body_code: str
+    body_kind: str
     holder_role: str  # label: 填报人, 部门负责人, 主管主任, 区管理员
     holders: list[str]
     state_since: datetime
@@ -37,6 +50,9 @@ class BoardRow:
     last_kind: str
     days_to_deadline: int
     overdue: bool
+    href: str = ""
+    last_text: str = ""
+    current_name: str = ""  # the body's name today, for the search
 
     @property
     def days_overdue(self) -> int:
@@ -44,7 +60,19 @@ class BoardRow:
 
     @property
     def status_label(self) -> str:
-        return S(self.report.status).label
+        return STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.body_kind, "")
+
+    @property
+    def holders_text(self) -> str:
+        return "、".join(self.holders)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status not in NOT_SUBMITTED
 
 
 @dataclass
@@ -104,13 +132,14 @@ def _reports(reporting_year: ReportingYear):
     last_event = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
         AnnualReport.objects.filter(reporting_year=reporting_year)
-        .select_related("body")
         .annotate(
             state_since=Max("events__created_at", filter=~Q(events__to_status="")),
             last_activity=Max("events__created_at"),
             last_kind=Subquery(last_event.values("kind")[:1]),
         )
         .order_by("body__kind", "body__sort_order", "body__code")
+        .values("pk", "status", "body_name", "created_at", "body_id", "body__code", "body__name", "body__kind",
+                "state_since", "last_activity", "last_kind")
     )
 
 
@@ -131,40 +160,48 @@ def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None =
     filters = filters or BoardFilters()
     today = timezone.localdate()
     reports = list(_reports(reporting_year))
-    holders = _holders(reporting_year, [r.body_id for r in reports])
+    holders = _holders(reporting_year, [r["body_id"] for r in reports])
     days_to_deadline = (reporting_year.deadline - today).days
+    overview = reverse("reports:overview", args=[0]).rsplit("0/", 1)[0]
+    admin_label = ROLE_LABELS[Role.DISTRICT_ADMIN]
     rows = []
-    for report in reports:
-        since = report.state_since or report.created_at
-        role = HOLDER_ROLE.get(report.status)
+    for r in reports:
+        status, last = r["status"], r["last_activity"]
+        last = timezone.localtime(last) if last else None
+        last_kind = EVENT_LABELS.get(r["last_kind"], "")
+        since = r["state_since"] or r["created_at"]
+        role = HOLDER_ROLE.get(status)
         rows.append(BoardRow(
-            report=report,
-            holder_role=Role(role).label if role else Role.DISTRICT_ADMIN.label,
-            holders=holders.get((report.body_id, role), []) if role else [],
+            report_id=r["pk"], status=status, body_name=r["body_name"], body_code=r["body__code"],
+            body_kind=r["body__kind"], current_name=r["body__name"],
+            holder_role=ROLE_LABELS[role] if role else admin_label,
+            holders=holders.get((r["body_id"], role), []) if role else [],
             state_since=since,
             days_in_state=max((today - timezone.localdate(since)).days, 0),
-            last_activity=report.last_activity,
-            last_kind=ReportEvent.Kind(report.last_kind).label if report.last_kind else "",
+            last_activity=last,
+            last_kind=last_kind,
             days_to_deadline=days_to_deadline,
-            overdue=days_to_deadline < 0 and report.status in NOT_SUBMITTED,
+            overdue=days_to_deadline < 0 and status in NOT_SUBMITTED,
+            href=f"{overview}{r['pk']}/",
+            last_text=f"{last.month}月{last.day}日 {last:%H:%M} {last_kind}" if last else "—",
         ))
-    counts = Counter(r.report.status for r in rows)
+    counts = Counter(r.status for r in rows)
     overdue = sum(1 for r in rows if r.overdue)
     shown = [r for r in rows if _matches(r, filters)]
     return Board(reporting_year, shown, dict(counts), len(rows), overdue, today, filters)
 
 
 def _matches(row: BoardRow, filters: BoardFilters) -> bool:
-    status = row.report.status
+    status = row.status
     if filters.status == "not_submitted" and status not in NOT_SUBMITTED:
         return False
     if filters.status and filters.status != "not_submitted" and status != filters.status:
         return False
-    if filters.kind and row.report.body.kind != filters.kind:
+    if filters.kind and row.body_kind != filters.kind:
         return False
     if filters.overdue and not row.overdue:
         return False
-    if filters.q and filters.q not in row.report.body_name and filters.q not in row.report.body.name:
+    if filters.q and filters.q not in row.body_name and filters.q not in row.current_name:
         return False
     return True
 

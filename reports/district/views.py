@@ -20,6 +20,7 @@ from ..models import ReportStatus
 from .chart import progress_chart
 from .export import board_workbook
 from .forms import YearOpenForm, YearScheduleForm
+from .rows import board_rows_html
 from .selectors import BoardFilters, district_years, progress_board, weekly_progress
 from .services import district_year_open, reporting_year_schedule_update, reports_remind
 
@@ -91,6 +92,7 @@ def board(request, pk):
     chart = progress_chart(weekly_progress(reporting_year, total=data.total, today=data.today))
     return render(request, "reports/district/board.html", {
         "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
+        "rows_html": board_rows_html(data.rows),
         "statuses": ReportStatus.choices, "kinds": BodyKind.choices,
     })
 

@@ -12,6 +12,7 @@ class SumCell:
     text: str
     computed: bool
     label: str
+    href: str = ""
 
 
 @dataclass
@@ -30,14 +31,16 @@ class SumTable:
     note: str | None
 
 
-def summary_tables(fmt, sums: dict) -> list[SumTable]:
+def summary_tables(fmt, sums: dict, *, link: str = "") -> list[SumTable]:
+    """`link`: the drill-down URL with "{cell}" where the cell id goes ("" for no links)."""
     cells = fmt.cells()
     tables = []
     for section in fmt.sections:
         for table in section.tables:
             rows = [
                 SumRow(body_row.labels, [
-                    SumCell(d.id, format_cell(cells[d.id].type, sums.get(d.id)), d.computed, cells[d.id].label)
+                    SumCell(d.id, format_cell(cells[d.id].type, sums.get(d.id)), d.computed, cells[d.id].label,
+                            link.replace("{cell}", d.id) if link else "")
                     for d in body_row.cells
                 ])
                 for body_row in table.body_rows()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BigIntegerField, DecimalField, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
@@ -93,16 +94,42 @@ def summed_reports(reporting_year: ReportingYear, basis: str = "published"):
     return AnnualReport.objects.filter(reporting_year=reporting_year, status__in=basis_statuses(basis))
 
 
+_PG_TABLE_SUMS = """
+    SELECT e.key, SUM(e.value::numeric)
+    FROM reports_reportsection s
+    JOIN reports_annualreport r ON r.id = s.report_id
+    CROSS JOIN LATERAL jsonb_each_text(s."values") AS e(key, value)
+    WHERE r.reporting_year_id = %s AND r.status = ANY(%s) AND s.key = %s AND e.key = ANY(%s)
+    GROUP BY e.key
+"""
+
+
+def _table_sums_postgres(reporting_year, section: str, cells, statuses) -> dict:
+    """PostgreSQL: each row's JSON is unpacked once (jsonb_each_text). Writing one `values ->> id`
+    per cell, as the ORM does, decompresses the row's jsonb once per cell — 175 times a row for
+    table 三 — which made the summary 4–5 times slower."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_TABLE_SUMS, [reporting_year.pk, list(statuses), section, [c.id for c in cells]])
+        return dict(cursor.fetchall())
+
+
+def _table_sums_orm(reporting_year, section: str, cells, statuses) -> dict:
+    """Any other database (the demo's SQLite): one Sum(Cast(key)) per cell, in one query."""
+    aggregates = {f"c{index}": Coalesce(Sum(_cell_value(cell)), _zero(cell)) for index, cell in enumerate(cells)}
+    reports = AnnualReport.objects.filter(reporting_year=reporting_year, status__in=statuses)
+    row = ReportSection.objects.filter(report__in=reports, key=section).aggregate(**aggregates)
+    return {cell.id: row[f"c{index}"] for index, cell in enumerate(cells)}
+
+
 def table_sums(reporting_year: ReportingYear, table, basis: str = "published") -> dict:
     """One aggregate query: the sum of every cell of one table over the reports summed."""
-    section = table.key.split(".", 1)[0]
     cells = table.cells()
-    aggregates = {f"c{index}": Coalesce(Sum(_cell_value(cell)), _zero(cell)) for index, cell in enumerate(cells)}
-    row = ReportSection.objects.filter(report__in=summed_reports(reporting_year, basis), key=section).aggregate(
-        **aggregates)
+    section = table.key.split(".", 1)[0]
+    compute = _table_sums_postgres if connection.vendor == "postgresql" else _table_sums_orm
+    found = compute(reporting_year, section, cells, basis_statuses(basis))
     sums = {}
-    for index, cell in enumerate(cells):
-        value = row[f"c{index}"]
+    for cell in cells:
+        value = found.get(cell.id) or 0
         if cell.type is CellType.MONEY:
             sums[cell.id] = Decimal(value).quantize(Decimal("0.0001"))
         else:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
@@ -30,16 +31,21 @@ def latest(request):
     return redirect("summary:summary", pk=year.pk)
 
 
-def summary_context(reporting_year, basis):
+def summary_context(reporting_year, basis, *, links=False):
     summary = district_summary(reporting_year, basis=basis)
+    link = ""
+    if links:
+        link = reverse("summary:drilldown", args=[reporting_year.pk, "CELL"]).replace("CELL", "{cell}")
+        link += f"?basis={basis}"
     return {"reporting_year": reporting_year, "summary": summary, "basis": basis, "bases": BASES,
-            "tables": summary_tables(summary.format, summary.sums)}
+            "tables": summary_tables(summary.format, summary.sums, link=link)}
 
 
 @login_required
 def summary_page(request, pk):
     reporting_year = year_for(request, pk)
-    return render(request, "reports/summary/summary.html", summary_context(reporting_year, _basis(request)))
+    return render(request, "reports/summary/summary.html",
+                  summary_context(reporting_year, _basis(request), links=True))
 
 
 @login_required

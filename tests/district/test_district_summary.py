@@ -136,3 +136,15 @@ def test_summary_page_shows_sums_missing_and_switch(client, people, year_with_re
     drill = client.get(url).content.decode()
     assert f'id="drilldown-total">{summary.text("s3.R1.G")}<' in drill
     assert client.get(reverse("summary:drilldown", args=[year_with_reports.pk, "nope"])).status_code == 404
+
+
+def test_postgres_and_portable_aggregates_agree(year_with_reports):
+    from reports.summary.summary import _table_sums_orm, _table_sums_postgres
+
+    statuses = (ReportStatus.APPROVED, ReportStatus.PUBLISHED)
+    for table in year_with_reports.format.tables():
+        section = table.key.split(".")[0]
+        fast = _table_sums_postgres(year_with_reports, section, table.cells(), statuses)
+        portable = _table_sums_orm(year_with_reports, section, table.cells(), statuses)
+        assert {k: Decimal(v) for k, v in fast.items()} == {k: Decimal(v) for k, v in portable.items() if k in fast}
+        assert all(not v for k, v in portable.items() if k not in fast)

@@ -1,0 +1,39 @@
+"""The board's table rows as HTML, built with format_html (escaped like a template).
+
+Why not the template: 300 rows × 9 variable lookups were half of the board's rendering time;
+one format_html per row is an order of magnitude faster and keeps the page within the benchmark's
+budget (benchmarks/summary.py). The markup is the same a template would write.
+"""
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .selectors import BoardRow
+
+ROW = ('<tr{}><th scope="row"><a href="{}">{}</a></th>'
+       '<td><span class="badge status-{}">{}</span></td><td>{}</td><td>{} 天</td><td>{}</td><td>{}</td></tr>')
+
+
+def _holder(row: BoardRow):
+    if row.holders:
+        return format_html("{}：{}", row.holder_role, row.holders_text)
+    if row.holder_role != "区管理员":
+        return format_html('{}：<span class="text-danger">未分配</span>', row.holder_role)
+    return row.holder_role
+
+
+def _deadline(row: BoardRow):
+    if row.overdue:
+        return format_html('<span class="text-danger fw-semibold">已逾期 {} 天</span>', row.days_overdue)
+    if row.submitted:
+        return "已提交"
+    return format_html("{} 天", row.days_to_deadline)
+
+
+def board_rows_html(rows: list[BoardRow]) -> str:
+    return mark_safe("\n".join(
+        format_html(ROW, mark_safe(' class="table-danger overdue"') if row.overdue else "", row.href,
+                    row.body_name, row.status, row.status_label, _holder(row), row.days_in_state, row.last_text,
+                    _deadline(row))
+        for row in rows
+    ))
