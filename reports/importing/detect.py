@@ -81,13 +81,14 @@ def _found(tokens: list[Token], keys) -> list[str]:
 def report_title(tokens: list[Token]) -> tuple[int | None, str | None]:
     """(year, body) from a title such as 东花市街道2020年政府信息公开工作年度报告, possibly broken over
     lines, among the first printed lines."""
-    lines = [t for t in tokens if not t.blank][:_TITLE_SEARCH]
-    for start in range(len(lines)):
-        joined = "".join(re.sub(r"\s+", "", t.text) for t in lines[start:start + _TITLE_LINES])
-        for pattern in (_BODY_FIRST, _YEAR_FIRST):
-            match = pattern.match(joined)
-            if match:
-                return int(match["year"]), match["body"]
+    lines = [re.sub(r"\s+", "", t.text) for t in tokens if not t.blank][:_TITLE_SEARCH]
+    for size in range(1, _TITLE_LINES + 1):  # the fewest lines: not a breadcrumb line above it
+        for start in range(len(lines) - size + 1):
+            joined = "".join(lines[start:start + size])
+            for pattern in (_BODY_FIRST, _YEAR_FIRST):
+                match = pattern.match(joined)
+                if match:
+                    return int(match["year"]), match["body"]
     return None, None
 
 

@@ -24,12 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=VERSIONS, default=None, help="报告格式；不指定时自动识别")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
-    def handle(self, *args, file, format, json: bool, **options):
+    def handle(self, *args, **options):
         try:
-            check = check_report_file(Path(file), version=format)
+            check = check_report_file(Path(options["file"]), version=options["format"])
         except UnreadableReport as error:
             raise CommandError(error.message, returncode=2) from None
-        if json:
+        if options["json"]:
             self.stdout.write(_dumps(check.as_json()))
         else:
             for line in check.lines():
