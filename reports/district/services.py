@@ -1,5 +1,7 @@
 """Writes of the 区管理员 about reporting years: opening one, its deadline and reminder schedule,
-and reminding the bodies that have not submitted (each reminder goes into the report's timeline)."""
+and reminding, with one click, the bodies that have not submitted (each reminder goes into the
+report's timeline). The scheduled reminders on `reminder_days` are sent by the review's daily task
+(reports/review/notifications.py reminders_send)."""
 
 from datetime import date, datetime
 from functools import partial
@@ -124,17 +126,3 @@ def reports_remind(*, reporting_year: ReportingYear, by: User | None, not_since:
     log.info("reports_reminded", year=reporting_year.year, district=reporting_year.district_id,
              reports=len(reports), mails=len(mails), by=by.pk if by else None)
     return len(reports)
-
-
-def years_due_for_reminder(today: date):
-    """Open years whose schedule says: remind today."""
-    for reporting_year in ReportingYear.objects.filter(deadline__gte=today):
-        if (reporting_year.deadline - today).days in (reporting_year.reminder_days or []):
-            yield reporting_year
-
-
-def scheduled_reminders_send(*, today: date | None = None) -> int:
-    """The daily run: idempotent, a report is reminded at most once a day by the schedule."""
-    today = today or timezone.localdate()
-    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
-    return sum(reports_remind(reporting_year=y, by=None, not_since=start) for y in years_due_for_reminder(today))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.district.selectors import BoardFilters, progress_board, weekly_progress
-from reports.district.services import district_year_open, reports_remind, scheduled_reminders_send
+from reports.district.services import district_year_open, reports_remind
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from reports.workflow import report_transition
@@ -125,16 +125,6 @@ def test_remind_records_in_each_timeline_and_mails_fillers(people, django_captur
     # A second click within the hour reminds nobody twice.
     assert reports_remind(reporting_year=year, by=people.admin,
                           not_since=event.created_at - timedelta(minutes=1)) == 0
-
-
-def test_scheduled_reminders_follow_the_schedule_once_a_day(people):
-    year = _open(people, reminder_days=[7])
-    with time_machine.travel(date(2026, 1, 23)):
-        assert scheduled_reminders_send() == 0
-    with time_machine.travel(date(2026, 1, 24)):
-        assert scheduled_reminders_send() == 2
-        assert scheduled_reminders_send() == 0
-    assert year.reports.first().events.filter(kind=ReportEvent.Kind.REMINDED, actor__isnull=True).count() == 1
 
 
 def test_board_page_export_and_remind_button(client, people, django_capture_on_commit_callbacks):
