@@ -83,7 +83,12 @@ def years() -> list[int]:
 
 
 def current_year() -> int | None:
-    """The latest year with reports (reports on 2025 are published in early 2026)."""
+    """The latest year anything was published for (reports on 2025 are published in early 2026);
+    before the first publication of a new season the public still sees last season's reports."""
+    published = (AnnualReport.objects.filter(_public_q()).order_by("-reporting_year__year")
+                 .values_list("reporting_year__year", flat=True).first())
+    if published is not None:
+        return published
     found = years()
     return found[0] if found else None
 

@@ -206,6 +206,8 @@ else:
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    for folder in ("out", "processed"):
+        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
@@ -277,6 +279,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nia
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
 DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed", "reports.importing.demo.seed"]
 DEMO_SEEDERS.append("reports.review.demo.seed")  # after reports.demo: it moves this year's reports along
+DEMO_SEEDERS.append("reports.publishing.demo.seed")  # last year's reports published, with their PDFs
 
 # ADMIN
 # ------------------------------------------------------------------------------

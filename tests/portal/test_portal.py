@@ -138,3 +138,12 @@ def test_imported_history_is_in_the_archive_with_its_page_and_data(client, peopl
     assert "历史报告" in page and "132.6444" in page
     data = json.loads(client.get(f"/portal/reports/{report.pk}/data.json").content)
     assert data["imported"] is True and data["cells"]["s2.t9.r1.c2"] == "132.6444"
+
+
+def test_before_the_first_publication_of_a_season_the_home_shows_the_last_published_year(client, portal_year, people):
+    ReportingYearFactory(district=people.district, year=2026)
+    AnnualReportFactory(reporting_year__district=people.district, reporting_year__year=2026, body=people.body)
+    page = client.get("/portal/").content.decode()
+    assert "2025年度政府信息公开工作年度报告" in page
+    assert "2026年度" in page  # still offered in the year filter
+    assert "2026年度政府信息公开工作年度报告" in client.get("/portal/?year=2026").content.decode()
