@@ -13,6 +13,7 @@ COPY pyproject.toml README.md ./
 COPY config config
 COPY agencies agencies
 COPY reports reports
+COPY portal portal
 COPY templates templates
 COPY static static
 COPY locale locale

@@ -72,6 +72,11 @@ def test_docker_compose_describes_the_production_services():
     assert services["postgres"]["image"].startswith("postgres:15")
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "fonts-noto-cjk" in dockerfile and "libharfbuzz-subset0" in dockerfile
+    # Every project package Django loads is copied into the image.
+    from django.conf import settings
+
+    packages = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    assert packages and all(f"COPY {package} {package}" in dockerfile for package in packages), packages
     proxy_conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "location /static/" in proxy_conf and "location /media/" in proxy_conf
 
