@@ -116,3 +116,11 @@ def test_dates_are_written_the_chinese_way():
 
     with translation.override("zh-hans"):
         assert formats.date_format(date(2026, 1, 31)) == "2026年1月31日"
+
+
+def test_the_production_image_can_collect_its_static_files(tmp_path):
+    """The hashed, compressed static files of production: every url() they refer to exists."""
+    result = _manage("collectstatic", "--noinput", "-v0", env={**PROD_ENV, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest and "js/rules.js" in manifest
