@@ -33,14 +33,6 @@ class ChangePasswordForm(PasswordChangeForm):
         self.helper.add_input(Submit("submit", "修改密码"))
 
 
-class UnlockForm(forms.Form):
-    """Empty on purpose: the button posts, CSRF protects it."""
-
-
-# ---------------------------------------------------------------------------------------------
-# District administration (区管理员)
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

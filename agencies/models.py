@@ -26,8 +26,9 @@ class BodyKind(models.TextChoices):
 
 
 class BodyQuerySet(models.QuerySet):
-    def active_on(self, day: date):
-        return self.filter(Q(active_from__lte=day), Q(active_to__isnull=True) | Q(active_to__gte=day))
+    def active_during(self, start: date, end: date):
+        """Bodies that existed at some point between two days (a year's reporting bodies)."""
+        return self.filter(active_from__lte=end).exclude(active_to__lt=start)
 
 
 class Body(models.Model):
@@ -56,9 +57,6 @@ class Body(models.Model):
 
     def __str__(self):
         return self.name
-
-    def is_active_on(self, day: date) -> bool:
-        return self.active_from <= day and (self.active_to is None or self.active_to >= day)
 
     def name_on(self, day: date) -> str:
         """The name the body bore on a day, so past reports keep the name they were published under."""

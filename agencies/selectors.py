@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from .models import Body, Role, RoleAssignment, User
+from .models import Role, RoleAssignment, User
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,5 @@ def user_roles(user: User, *, on: date | None = None) -> RoleSet:
     return roles
 
 
-def bodies_for_role(user: User, role: str):
-    return Body.objects.filter(pk__in=user_roles(user).body_ids(role)).prefetch_related("names")
-
-
 def role_assignments_of(user: User):
     return RoleAssignment.objects.filter(user=user).select_related("body", "district").order_by("-end_date", "role")
-
-
-def people_of_body(body: Body, *, on: date | None = None):
-    return (
-        RoleAssignment.objects.current(on)
-        .filter(body=body)
-        .select_related("user")
-        .order_by("role", "user__full_name")
-    )

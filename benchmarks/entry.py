@@ -50,7 +50,7 @@ def main():
         from agencies.models import Body, Role, RoleAssignment
         from reports.models import AnnualReport
 
-        district = generate_district(20)
+        generate_district(20)
         body = Body.objects.get(code="b0000")
         user = get_user_model().objects.create_user("bench.filler", password="Bench-Passw0rd!", full_name="压测")
         RoleAssignment.objects.create(user=user, role=Role.FILLER, body=body)

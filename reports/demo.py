@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Body, District
+from agencies.models import District
 
 from .formats import rules as format_rules
 from .generate import as_json, plausible_texts, plausible_values

@@ -9,7 +9,7 @@ from agencies.selectors import user_roles
 
 from .formats import rules as format_rules
 from .formats.cells import from_json_value
-from .models import AnnualReport, ReportSection
+from .models import AnnualReport
 
 
 def reports_visible_to(user):
@@ -20,10 +20,6 @@ def reports_visible_to(user):
     return AnnualReport.objects.filter(
         Q(body_id__in=body_ids) | Q(body__district_id__in=roles.districts)
     ).select_related("reporting_year", "body", "body__district")
-
-
-def reports_filled_by(user):
-    return reports_visible_to(user).filter(body_id__in=user_roles(user).body_ids(Role.FILLER))
 
 
 @dataclass
@@ -109,7 +105,3 @@ def results_by_section(fmt, results) -> dict[str, list]:
         for key in keys:
             by_section.setdefault(key, []).append(result)
     return by_section
-
-
-def section_rows(report: AnnualReport):
-    return ReportSection.objects.filter(report=report).order_by("key")

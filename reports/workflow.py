@@ -36,10 +36,6 @@ ACTION_LABELS = {
 }
 
 
-def allowed_actions(status: str) -> list[str]:
-    return [action for (source, action) in TRANSITIONS if source == status]
-
-
 @transaction.atomic
 def report_transition(*, report: AnnualReport, action: str, by=None, expected_status: str | None = None,
                       comment: str = "", data: dict | None = None, request=None) -> AnnualReport:

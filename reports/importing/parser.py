@@ -349,8 +349,3 @@ def _checked(fmt: Format, result: ImportResult) -> list:
             outcome = replace(outcome, ok=True, message="", skipped=True)
         checked.append(outcome)
     return checked
-
-
-def blank_messages(result: ImportResult) -> list[str]:
-    """One line per blank cell, for listing what was read as 0."""
-    return [f"“{result.format.cell(c).label}”为空，按 0 读取。" for c in result.blanks]

@@ -7,7 +7,7 @@ that are done, with their snapshot; never a draft, never live section data.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportStatus
@@ -81,8 +81,3 @@ def render_status(report: AnnualReport) -> RenderStatus | None:
     return RenderStatus(report=report, pdf=pending, latest=latest_version(report))
 
 
-def public_reports():
-    """Reports the public may see: published, with a done version or imported from history."""
-    done = ReportPdf.objects.filter(report=OuterRef("pk"), status=ReportPdf.Status.DONE)
-    return (AnnualReport.objects.filter(Q(Exists(done)) | Q(imported=True, status=ReportStatus.PUBLISHED))
-            .select_related("reporting_year", "body", "body__district"))

@@ -130,7 +130,7 @@ def test_summary_page_shows_sums_missing_and_switch(client, people, year_with_re
     summary = district_summary(year_with_reports, basis="approved")
     html = client.get(reverse("summary:summary", args=[year_with_reports.pk]) + "?basis=approved").content.decode()
     assert "共 <strong>10</strong> 个单位" in html
-    assert f'data-cell="s3.R1.G">' in html and summary.text("s3.R1.G") in html
+    assert 'data-cell="s3.R1.G">' in html and summary.text("s3.R1.G") in html
     assert "生成9街道办事处" in html and "全部" in html and "均通过" in html
     url = reverse("summary:drilldown", args=[year_with_reports.pk, "s3.R1.G"]) + "?basis=approved"
     drill = client.get(url).content.decode()
