@@ -37,5 +37,9 @@ def navigation(request):
             url = reverse(item.url_name)
             count = import_string(item.badge)(user) if item.badge else 0
             label = f"{item.label}（{count}）" if count else item.label
-            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+            items.append({"label": label, "url": url, "active": False})
+    # The page belongs to the entry with the longest matching prefix (/district/years/ over /district/).
+    current = max((i for i in items if request.path.startswith(i["url"])), key=lambda i: len(i["url"]), default=None)
+    if current:
+        current["active"] = True
     return {"nav_items": items}

@@ -85,3 +85,10 @@ def test_ended_role_no_longer_counts(client, people):
     RoleAssignment.objects.filter(user=people.admin).update(end_date=date(2020, 12, 31))
     client.force_login(people.admin)
     assert client.get(reverse("agencies:body_list")).status_code == 403
+
+
+def test_only_one_navigation_entry_is_marked_as_the_current_page(client, people):
+    client.force_login(people.admin)
+    page = client.get(reverse("district:years")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'aria-current="page">报告年度<' in page
