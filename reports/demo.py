@@ -14,7 +14,7 @@ from agencies.models import District
 from .formats import rules as format_rules
 from .generate import as_json, plausible_texts, plausible_values
 from .models import AnnualReport, ReportingYear, ReportSection
-from .selectors import ReportContent
+from .selectors import ReportContent, previous_report
 from .services import reporting_year_open
 
 
@@ -22,7 +22,12 @@ def fill_report(report: AnnualReport, rng: random.Random) -> None:
     """Fill every section with content that passes the hard rules (keeping the carry-over)."""
     fmt = report.format
     carried = {k: v for k, v in ReportContent.of(report).values.items() if k in report.carried_over}
-    values = plausible_values(fmt, rng, carried=carried)
+    previous = previous_report(report)
+    values = plausible_values(
+        fmt, rng, carried=carried,
+        previous=ReportContent.of(previous).values if previous else None,
+        previous_version=previous.reporting_year.format_version if previous else None,
+    )
     texts = plausible_texts(fmt, values, body_name=report.body_name, year=report.year)
     data = as_json(fmt, values)
     for section in ReportSection.objects.filter(report=report):

@@ -20,12 +20,38 @@ def _random_value(cell_type, rng: random.Random, scale: int):
     return rng.choice([0, 0, 0, rng.randint(0, scale)])
 
 
-def plausible_values(fmt, rng: random.Random, *, carried: dict | None = None, scale: int = 6) -> dict:
-    """Python values for every cell (computed ones included), satisfying all hard rules."""
+def _keep_soft_rules(fmt, values: dict, previous: dict | None, prev_version: str | None) -> set[str]:
+    """Make the warnings hold too (二、上年结转 = last year's 四; 现行有效件数 continues; 新公开 ≤
+    总数), limits (≤) before identities (=), by setting each rule's one input cell. Cross-year
+    rules only with last year's values. Returns the cells set."""
+    fixed = set()
+    for op in ("<=", "="):
+        for rule in fmt.rules:
+            if getattr(rule, "op", None) != op or rule.severity is not format_rules.Severity.SOFT:
+                continue
+            cross_year = any(t.offset == -1 for t in rule.rhs)
+            if cross_year and (not previous or (rule.prev_versions and prev_version not in rule.prev_versions)):
+                continue
+            if len(rule.lhs) != 1 or fmt.cell(rule.lhs[0].cell).computed:
+                continue
+            source = lambda t: (previous or {}) if t.offset == -1 else values  # noqa: E731
+            bound = sum(t.coef * (source(t).get(t.cell) or 0) for t in rule.rhs)
+            target = rule.lhs[0].cell
+            if op == "=" or (values.get(target) or 0) > bound:
+                values[target] = max(bound, 0)
+                fixed.add(target)
+    return fixed
+
+
+def plausible_values(fmt, rng: random.Random, *, carried: dict | None = None, previous: dict | None = None,
+                     previous_version: str | None = None, scale: int = 6) -> dict:
+    """Python values for every cell (computed ones included), satisfying all hard rules and, given
+    last year's values, the cross-year ones too."""
     values = {cell.id: _random_value(cell.type, rng, scale) for cell in fmt.cells().values() if not cell.computed}
     for cell_id, value in (carried or {}).items():
         if cell_id in values:
             values[cell_id] = value
+    keep = set(carried or {}) | _keep_soft_rules(fmt, values, previous, previous_version or fmt.version)
     for rule in fmt.rules:
         if rule.kind != "balance":
             continue
@@ -33,7 +59,7 @@ def plausible_values(fmt, rng: random.Random, *, carried: dict | None = None, sc
         side = lambda terms: sum(t.coef * (computed.get(t.cell) or 0) for t in terms)  # noqa: E731
         diff = side(rule.rhs) - side(rule.lhs)
         inputs_l = [t.cell for t in rule.lhs if t.offset == 0 and not fmt.cell(t.cell).computed
-                    and t.cell not in (carried or {})]
+                    and t.cell not in keep]
         inputs_r = [t.cell for t in rule.rhs if t.offset == 0 and not fmt.cell(t.cell).computed]
         if diff >= 0 and inputs_l:
             values[inputs_l[0]] += diff

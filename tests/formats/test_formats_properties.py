@@ -40,3 +40,13 @@ def test_breaking_one_cell_is_reported_by_exactly_the_rules_on_that_cell(fmt, se
     # As a published report is checked: the numbers as written, nothing recomputed.
     failing = {r.rule_id for r in format_rules.hard_failures(format_rules.evaluate(fmt, changed))}
     assert failing == _hard_rules_with(fmt, target.id)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fmt=st.sampled_from(FORMATS), last=st.sampled_from(FORMATS), seed=st.integers(0, 10**6))
+def test_generated_reports_given_last_year_keep_the_cross_year_rules(fmt, last, seed):
+    """The demo's content: last year's closing figures and 现行有效件数 continue into this year."""
+    previous = plausible_values(last, random.Random(seed))
+    values = plausible_values(fmt, random.Random(seed + 1), previous=previous, previous_version=last.version)
+    results = format_rules.evaluate(fmt, values, previous=previous, previous_version=last.version)
+    assert [r.message for r in results if not r.ok and r.kind != "text"] == []
