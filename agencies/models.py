@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.append_only import AppendOnly
+
 
 class District(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
@@ -156,8 +158,10 @@ class RoleAssignment(models.Model):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnly, models.Model):
     """Sign-in audit trail (等保: every login success and failure with time and IP)."""
+
+    append_only_name = "安全日志"
 
     class Kind(models.TextChoices):
         LOGIN_SUCCESS = "login_success", "登录成功"
@@ -185,11 +189,13 @@ class SecurityEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
 
 
-class AdminAction(models.Model):
+class AdminAction(AppendOnly, models.Model):
     """What a 区管理员 changed about bodies and people: who, when, what (Zulip's RealmAuditLog).
 
     Append-only, written by the service that makes the change, in the same transaction.
     """
+
+    append_only_name = "操作记录"
 
     class Kind(models.TextChoices):
         BODY_CREATED = "body_created", "新增单位"
@@ -220,8 +226,3 @@ class AdminAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.summary}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("操作记录只能追加，不能修改。")
-        super().save(*args, **kwargs)

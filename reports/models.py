@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from config.append_only import AppendOnly
+
 from agencies.models import Body, District
 
 from .formats import get_format
@@ -140,11 +142,13 @@ class ReportSection(models.Model):
         return f"{self.report} · {self.key}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnly, models.Model):
     """The timeline: every save, submission, withdrawal, approval, return and publication.
 
     Append-only, written by the service that acts, in the same transaction (Zulip's RealmAuditLog).
     """
+
+    append_only_name = "时间线"
 
     class Kind(models.TextChoices):
         OPENED = "opened", "创建报告"
@@ -178,11 +182,3 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("时间线只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("时间线只能追加，不能删除。")

@@ -78,3 +78,17 @@ def test_log_lines_carry_the_request_id_and_the_user(client, people, settings):
     assert event["ip"] == "127.0.0.1"
     finished = next(line for line in lines if line.get("event") == "request_finished")
     assert finished["user_id"] == people.filler.pk and finished["request_id"]
+
+
+@pytest.mark.django_db
+def test_the_security_log_cannot_be_rewritten(people):
+    from agencies.models import SecurityEvent
+    from agencies.services import security_event_record
+
+    event = security_event_record(kind=SecurityEvent.Kind.LOGIN_FAILURE, username="someone")
+    event.username = "someone-else"
+    with pytest.raises(ValueError, match="安全日志只能追加"):
+        event.save()
+    with pytest.raises(ValueError, match="安全日志只能追加"):
+        event.delete()
+    assert SecurityEvent.objects.get(pk=event.pk).username == "someone"
