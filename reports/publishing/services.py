@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import ReportError
-from ..models import AnnualReport, ReportStatus
+from ..models import AnnualReport, ReportEvent, ReportStatus
+from ..timeline import event_record
 from ..workflow import report_transition
 from .models import ReportPdf
 from .storage import discard, move_into_place, pdf_name, pdf_storage, write_temporary
@@ -31,6 +32,17 @@ class Claim:
     attempt: int
 
 
+def _renderable(report: AnnualReport) -> bool:
+    """An approved report waits for its PDF; so does imported history, once per import."""
+    if report.status == ReportStatus.APPROVED:
+        return True
+    if not (report.imported and report.status == ReportStatus.PUBLISHED):
+        return False
+    last_import = report.events.filter(kind=ReportEvent.Kind.IMPORTED).order_by("-created_at").first()
+    last_pdf = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
+    return last_pdf is None or (last_import is not None and last_import.created_at > last_pdf.published_at)
+
+
 def _target_version(report: AnnualReport) -> int:
     last_done = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
     return last_done.version + 1 if last_done else 1
@@ -41,7 +53,7 @@ def render_claim(*, report_id: int, task_id: str = "", worker: str = "") -> Clai
     """Start one attempt at rendering the report's next version, or say there is nothing to do
     (already published, not approved). Past PUBLISHING_MAX_ATTEMPTS the report is 发布失败."""
     report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
-    if report is None or report.status != ReportStatus.APPROVED:
+    if report is None or not _renderable(report):
         return None
     pdf, _ = ReportPdf.objects.select_for_update().get_or_create(report=report, version=_target_version(report))
     if pdf.attempts >= settings.PUBLISHING_MAX_ATTEMPTS:
@@ -69,7 +81,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
     report = AnnualReport.objects.select_for_update().select_related("reporting_year", "body").get(
         pk=claim.report_id)
-    if pdf.is_done or report.status != ReportStatus.APPROVED:
+    if pdf.is_done or not _renderable(report):
         discard(storage, temporary)
         log.info("pdf_render_discarded", report=report.pk, version=pdf.version, status=report.status)
         return False
@@ -81,10 +93,13 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     pdf.worker, pdf.task_id = worker[:200] or pdf.worker, task_id[:64] or pdf.task_id
     pdf.status, pdf.error = ReportPdf.Status.DONE, ""
     pdf.save()
-    report_transition(report=report, action="publish", data={
-        "version": pdf.version, "sha256": pdf.sha256, "size": pdf.size, "pages": pdf.page_count,
-        "worker": pdf.worker, "task_id": pdf.task_id, "attempts": pdf.attempts,
-    })
+    data = {"version": pdf.version, "sha256": pdf.sha256, "size": pdf.size, "pages": pdf.page_count,
+            "worker": pdf.worker, "task_id": pdf.task_id, "attempts": pdf.attempts}
+    if report.status == ReportStatus.APPROVED:
+        report_transition(report=report, action="publish", data=data)
+    else:  # imported history, already published: its PDF is added, the state stays
+        event_record(report=report, kind=ReportEvent.Kind.PUBLISHED, from_status=report.status,
+                     to_status=report.status, data={**data, "imported": True})
     log.info("report_published", report=report.pk, version=pdf.version, size=pdf.size, pages=page_count)
     return True
 
