@@ -7,6 +7,7 @@ timeline (reports.ReportEvent); a ReviewComment row keeps each comment of a retu
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 
 from reports.models import AnnualReport, ReportEvent
 
@@ -42,6 +43,15 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.label}：{self.text[:30]}"
+
+    @property
+    def anchor(self) -> str:
+        """Where on the section page the comment points (the ids section_edit.html gives)."""
+        if self.target_kind == self.Target.CELL:
+            return "#cell-" + self.target.replace(".", "-")
+        if self.target_kind == self.Target.PART:
+            return "#text-" + slugify(self.target)
+        return ""
 
 
 class Notification(models.Model):
