@@ -19,12 +19,15 @@ from .base import CellType
 MAX_INTEGER = 10**9  # COUNT and SIGNED: |value| above this is a typing slip
 MAX_MONEY = 10**10  # 万元
 MONEY_PLACES = 4
+# A published amount keeps the places it was printed with: 万元 to six places is a sum in 元 to the fen.
+PUBLISHED_MONEY_PLACES = 6
 
 MESSAGES = {
     "not_integer": "请输入整数",
     "not_number": "请输入数字",
     "negative": "不能为负数",
     "too_many_places": "最多保留四位小数",
+    "too_many_published_places": "万元金额最多六位小数（精确到分）",
     "too_large": "数值过大",
 }
 
@@ -55,8 +58,10 @@ def normalise(raw: str) -> str:
     return _WHITESPACE.sub("", "".join(chars))
 
 
-def parse_cell(cell_type: CellType, raw: str | None) -> int | Decimal | None:
-    """The value typed into a cell, or None when it is empty; raises CellValueError."""
+def parse_cell(cell_type: CellType, raw: str | None, *, places: int = MONEY_PLACES) -> int | Decimal | None:
+    """The value typed into a cell, or None when it is empty; raises CellValueError.
+
+    `places`: decimals of money accepted (typed: four; published and stored: up to six)."""
     if raw is None:
         return None
     text = normalise(str(raw))
@@ -70,8 +75,8 @@ def parse_cell(cell_type: CellType, raw: str | None) -> int | Decimal | None:
     significant = fraction.rstrip("0")
     if integer and significant:
         raise CellValueError(MESSAGES["not_integer"])
-    if len(significant) > MONEY_PLACES:
-        raise CellValueError(MESSAGES["too_many_places"])
+    if len(significant) > places:
+        raise CellValueError(MESSAGES["too_many_places" if places == MONEY_PLACES else "too_many_published_places"])
     negative = sign == "-" and bool(whole.strip("0") or significant)
     if negative and cell_type is not CellType.SIGNED:
         raise CellValueError(MESSAGES["negative"])
@@ -81,7 +86,7 @@ def parse_cell(cell_type: CellType, raw: str | None) -> int | Decimal | None:
         value: int | Decimal = int(whole)
         limit = MAX_INTEGER
     else:
-        kept = fraction[:MONEY_PLACES]
+        kept = fraction[:places]
         value = Decimal(f"{whole}.{kept}" if kept else whole)
         limit = MAX_MONEY
     if value > limit:
@@ -113,12 +118,13 @@ def to_json_value(cell_type: CellType, value):
 
 
 def from_json_value(cell_type: CellType, value):
-    """Read a stored JSON value back, checking it like typed input (bool is not a number)."""
+    """Read a stored JSON value back, checking it like typed input (bool is not a number); money may
+    carry the six places of a published amount (imported history)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise CellValueError(MESSAGES["not_number"])
-    return parse_cell(cell_type, value if isinstance(value, str) else repr(value))
+    return parse_cell(cell_type, value if isinstance(value, str) else repr(value), places=PUBLISHED_MONEY_PLACES)
 
 
 def parse_spec() -> dict:

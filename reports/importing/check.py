@@ -73,7 +73,16 @@ class ReportCheck:
 
     @property
     def complete(self) -> bool:
-        return not self.unread
+        """Every cell read and every number of the tables placed in a cell."""
+        return not self.unread and not self.result.unplaced
+
+    @property
+    def status(self) -> int:
+        """0 all read and every hard rule holds; 1 something not read; 3 all read, hard rules fail
+        (the report's own fault). 2, the file cannot be read, is UnreadableReport."""
+        if not self.complete:
+            return 1
+        return 3 if any(not r.ok and r.severity.value == "hard" for r in self.rules) else 0
 
     @property
     def rules(self) -> list:
@@ -111,6 +120,10 @@ class ReportCheck:
                 for r in self.rules
             ],
             "unread": self.unread,
+            "unread_places": [dict(p) for p in self.result.unread_places],
+            "unplaced": [dict(p) for p in self.result.unplaced],
+            "published_on": self.detection.published_on.isoformat() if self.detection.published_on else None,
+            "status": self.status,
             "errors": list(self.result.errors),
             "warnings": [*self.detection.notes, *self.result.warnings],
         }
@@ -145,6 +158,13 @@ class ReportCheck:
         unread = self.unread
         out += ["", f"未能读取的单元格（{len(unread)} 个）：" + ("无" if not unread else "")]
         out += [f"  {cell_id}\t{fmt.cell(cell_id).label}" for cell_id in unread]
+        places = [p for p in self.result.unread_places if p["line"]]
+        if places:
+            out += ["", "未能读取之处："]
+            out += [f"  第{p['line']}行：{p['reason']}（{p['quote']}）" for p in places]
+        if self.result.unplaced:
+            out += ["", f"未能对应到单元格的数字（{len(self.result.unplaced)} 个）："]
+            out += [f"  第{p['line']}行“{p['printed']}”：{p['quote']}" for p in self.result.unplaced]
         messages = self.messages()
         if messages:
             out += ["", "说明："] + [f"  {m}" for m in messages]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from ..formats import Format
 from ..formats import rules as format_rules
 from ..formats.base import CellType
-from ..formats.cells import MONEY_PLACES, CellValueError, format_cell, normalise, parse_cell, to_json_value
-
-# What published tables print for "nothing" instead of 0 (read as a blank cell).
-BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "\\", "无"})
+from ..formats.cells import (
+    PUBLISHED_MONEY_PLACES,
+    CellValueError,
+    format_cell,
+    normalise,
+    parse_cell,
+    to_json_value,
+)
+from .tokens import BLANK_MARKS
 
 
 @dataclass
@@ -23,6 +28,10 @@ class ImportResult:
     warnings: list = field(default_factory=list)  # imported, but worth a look
     errors: list = field(default_factory=list)  # could not be read: the import is incomplete
     missing: list = field(default_factory=list)  # cell ids not read at all
+    # Where the unread cells are: {"cells": [...], "line": n | None, "quote": the line, "reason": …}
+    unread_places: list = field(default_factory=list)
+    # Numbers of a table region that could not be placed in a cell: {"line", "printed", "quote"}
+    unplaced: list = field(default_factory=list)
     preamble: str = ""
     sections_found: list = field(default_factory=list)
     check: list = field(default_factory=list)  # RuleResult of every rule on the published values
@@ -55,14 +64,15 @@ class ImportResult:
 def read_number(cell_type: CellType, printed: str) -> tuple[int | Decimal | None, str]:
     """A printed cell as a value and a note ("" or what was done to it); raises CellValueError.
 
-    Money is in 万元: "132.6444" and "132.6444万元" as they are, "251000元" converted to 25.1.
+    Money is in 万元, kept as printed (up to six places): "132.644412" and "132.6444万元" as they
+    are, "251000元" converted to 25.1 and "12345.67元" to 1.234567 (never rounded).
     """
     text = normalise(printed)
-    if text in BLANK_MARKS:
+    if not text or text in BLANK_MARKS:
         return None, "blank"
     if cell_type is CellType.MONEY:
         if text.endswith("万元"):
-            return parse_cell(cell_type, text[:-2]), ""
+            return parse_cell(cell_type, text[:-2], places=PUBLISHED_MONEY_PLACES), ""
         if text.endswith("元"):
             try:
                 yuan = Decimal(text[:-1].replace(",", ""))
@@ -70,9 +80,8 @@ def read_number(cell_type: CellType, printed: str) -> tuple[int | Decimal | None
                 raise CellValueError("请输入数字") from None
             if not yuan.is_finite() or yuan < 0:
                 raise CellValueError("请输入数字")
-            wan = yuan / Decimal(10000)
-            rounded = wan.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_HALF_UP)
-            value = parse_cell(cell_type, format(rounded.normalize(), "f"))
-            note = f"“{printed}”按万元读作 {format_cell(cell_type, value)}"
-            return value, note + ("（四舍五入到四位小数）" if rounded != wan else "")
+            wan = (yuan / Decimal(10000)).normalize()
+            value = parse_cell(cell_type, format(wan, "f"), places=PUBLISHED_MONEY_PLACES)
+            return value, f"“{printed}”按万元读作 {format_cell(cell_type, value)}"
+        return parse_cell(cell_type, text, places=PUBLISHED_MONEY_PLACES), ""
     return parse_cell(cell_type, text), ""

@@ -1,7 +1,9 @@
 """check_report FILE [--format 2019|2021] [--json]: read a published report and say what it holds.
 
-Exit status: 0 when every cell was read, 1 when some were not (whatever the rules say),
-2 when the file cannot be read at all (missing, not UTF-8/GB18030 text, empty).
+Exit status: 0 every cell read and every hard rule holds; 1 something not read (whatever the
+rules say); 2 the file cannot be read at all (missing, a scanned PDF, .doc, not text, empty);
+3 every cell read but hard rules fail (the report's own fault). The JSON always lists the unread
+cells (with their places), the warnings and every rule.
 """
 
 import json
@@ -34,8 +36,13 @@ class Command(BaseCommand):
         else:
             for line in check.lines():
                 self.stdout.write(line)
-        if not check.complete:
-            raise CommandError(f"有 {len(check.unread)} 个单元格未能读取。", returncode=1)
+        if check.status == 1:
+            unplaced = len(check.result.unplaced)
+            raise CommandError(f"有 {len(check.unread)} 个单元格未能读取" +
+                               (f"，{unplaced} 个数字未能对应到单元格。" if unplaced else "。"), returncode=1)
+        if check.status == 3:
+            failed = sum(1 for r in check.rules if not r.ok and r.severity.value == "hard")
+            raise CommandError(f"全部单元格已读取，但有 {failed} 条硬性勾稽规则不符（报告本身的问题）。", returncode=3)
 
 
 def _dumps(data: dict) -> str:
