@@ -6,7 +6,7 @@ purpose=${1:-demo}
 packages=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0
           libharfbuzz-subset0 poppler-utils gettext)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql redis-server chromium)
+  packages+=(postgresql redis-server chromium libreoffice-writer-nogui)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
-"""Checking a published report without storing it: read the file (text or a saved HTML page),
-detect its format, year and body, read every cell with the importer's parser, run every rule.
+"""Checking a published report without storing it: read the file (a PDF by its geometry, a Word
+.docx, a saved HTML page or text in any shape a person copies), detect its format, year and body,
+read every cell with the importer's parser, run every rule.
 
 What the check_report command prints; nothing here touches the database.
 """
@@ -16,18 +17,72 @@ from .detect import Detection, detect
 from .html import html_to_text, looks_like_html
 from .parser import ImportResult, parse_report
 
-__all__ = ["ReportCheck", "UnreadableReport", "check_report_file", "check_report_text", "read_report_file"]
+__all__ = ["ReportCheck", "Source", "UnreadableReport", "check_report_file", "check_report_text",
+           "read_report", "read_report_file"]
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024  # text, a web page
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a PDF or a Word file (pictures, fonts)
 ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), else Windows 中文
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls: the old binary Office files
 
 
 class UnreadableReport(ReportError):
     """The file is missing, not text in a Chinese encoding, or empty (message in Chinese)."""
 
 
+@dataclass
+class Source:
+    """A report file read as text in the tokenizer's layout, and what it was."""
+
+    text: str
+    kind: str  # "pdf", "docx", "html", "text"
+    pdf: object = None  # PdfText for a PDF: its pages and table regions
+
+    @property
+    def html(self) -> bool:
+        return self.kind == "html"
+
+
+def read_report(data: bytes, name: str = "") -> Source:
+    """Any report file a person has, as text; raises UnreadableReport with a Chinese message."""
+    from .docx import UnreadableDocx, docx_text
+    from .pdf import UnreadablePdf, pdf_text
+
+    shown = name or "文件"
+    suffix = Path(name).suffix.lower()
+    if suffix in (".doc", ".wps", ".et", ".xls") or data.startswith(_OLE):
+        raise UnreadableReport(
+            f"{shown} 是旧版 Word/WPS 文件（.doc/.wps），无法直接读取。"
+            "请在 Word 或 WPS 中“另存为”.docx 或导出为 PDF 后再上传。")
+    if data.startswith(b"%PDF") or suffix == ".pdf":
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise UnreadableReport(f"{shown} 超过 20 MB，不像是一份年度报告。")
+        try:
+            pdf = pdf_text(data)
+        except UnreadablePdf as error:
+            raise UnreadableReport(f"{shown}：{error.message}") from None
+        return Source(pdf.text, "pdf", pdf)
+    if data.startswith(b"PK\x03\x04") or suffix == ".docx":
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise UnreadableReport(f"{shown} 超过 20 MB，不像是一份年度报告。")
+        try:
+            text = docx_text(data)
+        except UnreadableDocx as error:
+            raise UnreadableReport(f"{shown}：{error.message}") from None
+        if not text.strip():
+            raise UnreadableReport(f"文件 {shown} 是空的，没有可读取的内容。")
+        return Source(text, "docx")
+    text, html = _decoded(data, shown)
+    return Source(text, "html" if html else "text")
+
+
 def read_report_file(path: Path) -> tuple[str, bool]:
     """(the report as text, whether it was an HTML page); raises UnreadableReport."""
+    source = read_report(_file_bytes(path), str(path))
+    return source.text, source.html
+
+
+def _file_bytes(path: Path) -> bytes:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -36,6 +91,10 @@ def read_report_file(path: Path) -> tuple[str, bool]:
         raise UnreadableReport(f"{path} 是目录，不是报告文件。") from None
     except OSError as error:
         raise UnreadableReport(f"无法读取文件 {path}：{error.strerror or error}") from None
+    return data
+
+
+def _decoded(data: bytes, path: str) -> tuple[str, bool]:
     if len(data) > MAX_BYTES:
         raise UnreadableReport(f"文件 {path} 超过 5 MB，不像是一份年度报告。")
     if b"\x00" in data:
@@ -61,6 +120,7 @@ class ReportCheck:
     detection: Detection
     result: ImportResult
     html: bool = False
+    source: Source | None = None
 
     @property
     def format(self):
@@ -133,8 +193,9 @@ class ReportCheck:
         fmt, result, detection = self.format, self.result, self.detection
         variant = f"·{VARIANT_NAMES.get(fmt.variant, fmt.variant)}" if fmt.variant else ""
         how = "按 --format 指定" if detection.given else "自动识别"
+        kind = {"html": "，读取自 HTML 网页", "pdf": "，读取自 PDF", "docx": "，读取自 Word 文件"}
         out = [
-            f"格式：{fmt.version}年格式{variant}（{how}）" + ("，读取自 HTML 网页" if self.html else ""),
+            f"格式：{fmt.version}年格式{variant}（{how}）" + kind.get(self.source.kind if self.source else "", ""),
             f"年度：{detection.year or '未识别'}",
             f"单位：{detection.body or '未识别'}",
             "",
@@ -171,12 +232,16 @@ class ReportCheck:
         return out
 
 
-def check_report_text(text: str, *, version: str | None = None, html: bool = False) -> ReportCheck:
+def check_report_text(text: str, *, version: str | None = None, html: bool = False,
+                      source: Source | None = None) -> ReportCheck:
     detection = detect(text, version=version)
     result = parse_report(text, detection.format, year=detection.year)
-    return ReportCheck(detection, result, html)
+    return ReportCheck(detection, result, html, source)
+
+
+def check_report_source(source: Source, *, version: str | None = None) -> ReportCheck:
+    return check_report_text(source.text, version=version, html=source.html, source=source)
 
 
 def check_report_file(path: Path, *, version: str | None = None) -> ReportCheck:
-    text, html = read_report_file(path)
-    return check_report_text(text, version=version, html=html)
+    return check_report_source(read_report(_file_bytes(path), str(path)), version=version)

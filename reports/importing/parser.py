@@ -193,7 +193,7 @@ class _Parser:
         collected: dict[str, list[str]] = {p.key: [] for p in parts}
         current, seen = parts[0].key, set()
         for token in lines:
-            hit = next((k for k, t in keys.items() if token.key.startswith(t) and k not in seen), None)
+            hit = next((k for k, t in keys.items() if _sub_heading(token.key, t) and k not in seen), None)
             if hit is not None:
                 current = hit
                 seen.add(hit)
@@ -555,6 +555,18 @@ class _Parser:
     def _line(self, number: int) -> str:
         line = self.lines[number - 1].strip() if 0 < number <= len(self.lines) else ""
         return re.sub(r"\s+", " ", line)[:200]
+
+
+def _sub_heading(printed: str, title: str) -> bool:
+    """（五）监督保障 printed as itself, or as （五）政府信息公开监督保障情况: the same number, the
+    title's wording near the start."""
+    if printed.startswith(title):
+        return True
+    match = _OVERFLOW_PART.match(title) or re.match(r"^[(（][一二三四五][)）]", title)
+    if not match or not printed.startswith(match.group(0)):
+        return False
+    wording = title[match.end():]
+    return len(wording) >= 2 and wording in printed[match.end():match.end() + len(wording) + 10]
 
 
 def _common_prefix(a: str, b: str) -> int:
