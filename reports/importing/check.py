@@ -16,6 +16,7 @@ from ..formats.cells import format_cell
 from .detect import Detection, detect
 from .html import html_to_text, looks_like_html
 from .parser import ImportResult, parse_report
+from .tokens import unify_ideographs
 
 __all__ = ["ReportCheck", "Source", "UnreadableReport", "check_report_file", "check_report_text",
            "read_report", "read_report_file"]
@@ -234,6 +235,7 @@ class ReportCheck:
 
 def check_report_text(text: str, *, version: str | None = None, html: bool = False,
                       source: Source | None = None) -> ReportCheck:
+    text = unify_ideographs(text)
     detection = detect(text, version=version)
     result = parse_report(text, detection.format, year=detection.year)
     return ReportCheck(detection, result, html, source)

@@ -461,9 +461,15 @@ class _Parser:
         return run
 
     def _skip_to_number(self, cursor: Cursor) -> None:
+        """To the row of the first number; with printed places, to that row's first cell, so that
+        an empty first cell (a lone tab) keeps every number in its column."""
         for token in self.tokens[cursor.pos:cursor.end]:
             if token.value:
-                cursor.pos = token.index
+                pos = token.index
+                if token.explicit:
+                    while pos > cursor.pos and self.tokens[pos - 1].kind == EMPTY and self.tokens[pos - 1].explicit:
+                        pos -= 1
+                cursor.pos = pos
                 return
 
     # -- reading a row's numbers -----------------------------------------------------------------

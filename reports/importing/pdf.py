@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import ReportError
-from .tokens import join_cell_lines
+from .tokens import join_cell_lines, unify_ideographs
 
 __all__ = ["PdfText", "UnreadablePdf", "pdf_text", "render_page"]
 
@@ -73,7 +73,7 @@ def pdf_text(data: bytes, *, max_pages: int = MAX_PAGES) -> PdfText:
         result = PdfText("", pages)
         for page in pdf.pages:
             _page(page, lines, result)
-    result.text = "\n".join(lines).strip("\n") + "\n"
+    result.text = unify_ideographs("\n".join(lines).strip("\n") + "\n")
     return result
 
 
@@ -97,7 +97,7 @@ def _page(page, lines: list[str], result: PdfText) -> None:
         if kind == 1:
             result.region_lines[len(lines) + 1] = len(result.regions)
             result.regions.append((page.page_number, tuple(round(v, 1) for v in item.bbox)))
-            _table(item, lines)
+            _table(item, lines, page)
             previous = None
             continue
         size = _char_size(item)
@@ -120,19 +120,36 @@ def _char_size(line) -> float:
     return max(sizes) if sizes else 10.0
 
 
-def _table(table, lines: list[str]) -> None:
+def _table(table, lines: list[str], page) -> None:
     """Each row: its cells, one per tab-indented line; a merged place (None) is no cell."""
     if lines and lines[-1]:
         lines.append("")
-    for row in table.extract():
+    for row, places in zip(table.extract(), table.rows):
         printed = False
-        for cell in row:
+        for cell, bbox in zip(row, places.cells):
             if cell is None:
                 continue
-            lines.append("\t" + join_cell_lines(cell.split("\n")))
+            parts = cell.split("\n")
+            text = join_cell_lines(parts)
+            if len(parts) > 1 and bbox and all(p.strip().isdigit() for p in parts) and _wrapped(page, bbox):
+                text = "".join(p.strip() for p in parts)  # one number wrapped in a narrow cell
+            lines.append("\t" + text)
             printed = True
         if printed:
             lines.append("")
+
+
+def _wrapped(page, bbox) -> bool:
+    """The cell's lines run to its right edge but the last: one number broken by the cell's width,
+    not two numbers (which would leave room on the first line)."""
+    found = page.crop(bbox).extract_text_lines(strip=True, return_chars=True)
+    if len(found) < 2:
+        return False
+    for line in found[:-1]:
+        size = _char_size(line)
+        if line["x1"] < bbox[2] - 1.6 * size:
+            return False
+    return True
 
 
 def render_page(data: bytes, page_number: int, boxes: list, *, width: int = 900) -> bytes:

@@ -20,6 +20,7 @@ come from the format definition.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..formats.cells import normalise
@@ -36,6 +37,17 @@ _DASHED = re.compile(r"[\-—–－~]")
 NUMBER = re.compile(r"[+\-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:万元|元)?")
 # What published tables print for "nothing" instead of a number (read as a blank cell).
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "\\", "无", "－", "–"})
+
+
+def unify_ideographs(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs (⾃ for 自, as some PDF fonts map their glyphs)
+    as the ideographs they stand for; other characters as they are."""
+    if not _RADICALS.search(text):
+        return text
+    return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+_RADICALS = re.compile(r"[\u2e80-\u2fdf\uf900-\ufaff]")
 
 
 def fold(text: str) -> str:
