@@ -20,6 +20,7 @@ NAV_ITEMS = [
     NavItem("进度", "district:progress", "agencies.manage_district"),
     NavItem("汇总", "summary:latest", "agencies.manage_district"),
     NavItem("报告年度", "district:years", "agencies.manage_district"),
+    NavItem("导入历史报告", "importing:upload", "agencies.manage_district"),
     NavItem("单位与人员", "agencies:body_list", "agencies.manage_district"),
     NavItem("安全日志", "agencies:security_log", "agencies.manage_district"),
     NavItem("待办", "review:inbox", "agencies.review_reports", badge="reports.review.selectors.inbox_count"),

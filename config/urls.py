@@ -20,6 +20,7 @@ urlpatterns = [
     path("summary/", include("reports.summary.urls")),
     path("review/", include("reports.review.urls")),
     path("publishing/", include("reports.publishing.urls")),
+    path("importing/", include("reports.importing.urls")),
     path("portal/", include("portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

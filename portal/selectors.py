@@ -6,9 +6,10 @@ through its imported content. A report being corrected keeps showing its last pu
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from django.db.models import Max, Q, TextField
+from django.utils import timezone
 from django.db.models.functions import Cast
 
 from agencies.models import BodyKind
@@ -36,6 +37,11 @@ class PublicReport:
 
     @property
     def published_at(self) -> datetime | None:
+        """Imported history: its original publication date (midnight, local time), or None (shown as
+        历史导入), never the day of the import or of its PDF's rendering."""
+        if self.report.imported:
+            day = self.report.published_on
+            return timezone.make_aware(datetime.combine(day, time())) if day else None
         return self.current.published_at if self.current else None
 
     @property

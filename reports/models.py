@@ -82,6 +82,8 @@ class AnnualReport(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # Reports of earlier years imported from their published text (not filled in here).
     imported = models.BooleanField("导入的历史报告", default=False)
+    # Imported history: the date the source was published, where it prints one or a person gave it.
+    published_on = models.DateField("原发布日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"

@@ -107,7 +107,7 @@ class _Parser:
                 + "、".join(f"“{self.fmt.cell(c).label}”" for c in result.blanks[:_SHOWN])
                 + ("等。" if len(result.blanks) > _SHOWN else "。")
             )
-        result.check = _checked(self.fmt, result)
+        result.check = checked_rules(self.fmt, result)
         return result
 
     def _check_year(self, preamble: str) -> None:
@@ -582,7 +582,7 @@ def _common_prefix(a: str, b: str) -> int:
     return size
 
 
-def _checked(fmt: Format, result: ImportResult) -> list:
+def checked_rules(fmt: Format, result: ImportResult) -> list:
     """The rules on the published values; a rule on a cell that could not be read is skipped, so a
     cut-off text does not read as wrong totals."""
     missing = set(result.missing)

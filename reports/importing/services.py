@@ -3,8 +3,10 @@ records another timeline entry)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import structlog
 from django.db import transaction
@@ -13,10 +15,14 @@ from agencies.models import Body, User
 
 from ..errors import ReportError
 from ..formats import UnknownFormatError, format_version_for_year, get_format
+from ..formats.base import CellType
+from ..formats.cells import PUBLISHED_MONEY_PLACES, CellValueError, parse_cell
 from ..models import AnnualReport, ReportEvent, ReportingYear, ReportSection, ReportStatus
 from ..timeline import event_record
-from .parser import ImportResult, parse_report
+from .detect import publication_date
+from .parser import ImportResult, checked_rules, parse_report
 from .signals import report_imported
+from .tokens import unify_ideographs
 
 log = structlog.get_logger(__name__)
 
@@ -60,12 +66,40 @@ def _body_note(body: Body, year: int, result: ImportResult) -> None:
         result.warnings.append(f"报告标题中没有找到单位名称“{short}”，请核对是否导入到了正确的单位。")
 
 
-def report_import_preview(*, body: Body, year: int, text: str, variant: str | None = None) -> ImportResult:
-    """What an import would read, without storing anything (the command's --dry-run)."""
+def report_import_preview(*, body: Body, year: int, text: str, variant: str | None = None,
+                          filled: dict | None = None) -> ImportResult:
+    """What an import would read, without storing anything (the command's --dry-run, the page)."""
     fmt, _, _ = _format_for(body.district, year, variant)
-    result = parse_report(text, fmt, year=year)
+    result = parse_report(unify_ideographs(text), fmt, year=year)
     _body_note(body, year, result)
+    _fill(result, fmt, filled or {})
     return result
+
+
+def _fill(result: ImportResult, fmt, filled: dict) -> None:
+    """Cells a person typed in where the text could not be read (the import page); a typed value
+    that is not a number is refused with the cell's label."""
+    typed = {}
+    for cell_id, raw in filled.items():
+        if cell_id not in fmt.cells() or cell_id in result.values or raw in (None, ""):
+            continue
+        cell = fmt.cell(cell_id)
+        try:
+            value = parse_cell(cell.type, str(raw), places=PUBLISHED_MONEY_PLACES)
+        except CellValueError as error:
+            raise ReportError(f"“{cell.label}”填写的“{raw}”{error}。") from None
+        typed[cell_id] = value if value is not None else (Decimal(0) if cell.type is CellType.MONEY else 0)
+    if not typed:
+        return
+    result.values.update(typed)
+    result.missing = [c for c in result.missing if c not in typed]
+    result.warnings.append(f"{len(typed)} 个单元格由导入人手工填写：" + "、".join(list(typed)[:5])
+                           + ("等。" if len(typed) > 5 else "。"))
+    result.check = checked_rules(fmt, result)
+
+
+def _unread(fmt, result: ImportResult) -> list[str]:
+    return [c for c in fmt.cells() if c not in result.values]
 
 
 def _reporting_year(body: Body, year: int, variant: str, existing: ReportingYear | None, by) -> ReportingYear:
@@ -87,17 +121,28 @@ def _reporting_year(body: Body, year: int, variant: str, existing: ReportingYear
 
 @transaction.atomic
 def report_import(*, body: Body, year: int, text: str, variant: str | None = None, by: User | None = None,
-                  source: str = "") -> ImportOutcome:
+                  source: str = "", published_on: datetime.date | None = None, filled: dict | None = None,
+                  unplaced_seen: bool = False) -> ImportOutcome:
     """Store a published report of `year` read from its text, as published (imported=True, 已发布).
 
-    Refused with the findings when part of it could not be read, or when the body's report of that
-    year was filled in here (an import never overwrites a report of this system).
+    `filled`: cells a person typed in where the text could not be read; `published_on`: the date the
+    source was published (else the one the text prints, else none: 历史导入). Refused with the
+    findings when a cell or a section is still missing, when a number could not be placed (unless a
+    person saw them: `unplaced_seen`), or when the body's report of that year was filled in here (an
+    import never overwrites a report of this system).
     """
     fmt, existing_year, chosen = _format_for(body.district, year, variant)
+    text = unify_ideographs(text)
     result = parse_report(text, fmt, year=year)
     _body_note(body, year, result)
-    if result.errors:
-        raise ImportRefused("报告文本未能完整读取，没有导入：" + "；".join(result.errors), result=result)
+    _fill(result, fmt, filled or {})
+    unread = _unread(fmt, result)
+    absent = [s.title for s in fmt.sections if s.key not in result.sections_found]
+    if unread or absent or (result.unplaced and not unplaced_seen):
+        said = result.errors if not filled else (
+            [f"还有 {len(unread)} 个单元格未填写"] if unread else []) + [f"未找到“{t}”" for t in absent]
+        raise ImportRefused("报告文本未能完整读取，没有导入：" + "；".join(said or result.errors), result=result)
+    published_on = published_on or publication_date(text, year)
     reporting_year = _reporting_year(body, year, chosen, existing_year, by)
     report = (
         AnnualReport.objects.select_for_update().filter(reporting_year=reporting_year, body=body).first()
@@ -112,11 +157,12 @@ def report_import(*, body: Body, year: int, text: str, variant: str | None = Non
     if created:
         report = AnnualReport.objects.create(
             reporting_year=reporting_year, body=body, body_name=body.name_for_year(year),
-            status=ReportStatus.PUBLISHED, imported=True,
+            status=ReportStatus.PUBLISHED, imported=True, published_on=published_on,
         )
     else:
         report.body_name = body.name_for_year(year)
-        report.save(update_fields=["body_name", "updated_at"])
+        report.published_on = published_on
+        report.save(update_fields=["body_name", "published_on", "updated_at"])
     changed = _store_sections(report, fmt, result, by)
     event = event_record(
         report=report, kind=ReportEvent.Kind.IMPORTED, actor=by, from_status=from_status,
@@ -130,6 +176,8 @@ def report_import(*, body: Body, year: int, text: str, variant: str | None = Non
             "blanks": list(result.blanks),
             "warnings": list(result.warnings),
             "rule_findings": result.rule_messages(),
+            "filled": sorted((filled or {}).keys() & set(result.values)),
+            "published_on": published_on.isoformat() if published_on else None,
         },
     )
     report_id, event_id = report.pk, event.pk

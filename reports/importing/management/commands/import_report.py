@@ -1,41 +1,47 @@
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Body
 from reports.errors import ReportError
+from reports.importing.check import UnreadableReport, read_report
 from reports.importing.services import ImportRefused, report_import, report_import_preview
-
-MAX_BYTES = 5 * 1024 * 1024
 
 
 def read_text(path: Path) -> str:
-    """A published report saved as text: UTF-8 (with or without BOM), else GB18030 (Windows 中文)."""
+    """A published report (PDF, .docx, a saved page or text) as the importer's text."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CommandError(f"无法读取文件 {path}：{error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise CommandError(f"文件 {path} 超过 5 MB，不像是一份年度报告的文本。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CommandError(f"文件 {path} 不是 UTF-8 或 GB18030 编码的文本。")
+        raise CommandError(f"无法读取文件 {path}：{error.strerror or error}", returncode=2) from None
+    try:
+        return read_report(data, path.name).text
+    except UnreadableReport as error:
+        raise CommandError(error.message, returncode=2) from None
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期“{text}”格式不对，请写作 2025-01-20。") from None
 
 
 class Command(BaseCommand):
-    help = "导入已发布的政府信息公开工作年度报告（文本），保存为已发布的历史报告。"
+    help = "导入已发布的政府信息公开工作年度报告（PDF、Word .docx、网页或文本），保存为已发布的历史报告。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="报告文本文件")
+        parser.add_argument("file", help="报告文件：PDF、.docx、网页或文本")
         parser.add_argument("--body", required=True, help="单位代码，例如 donghuashi")
         parser.add_argument("--year", required=True, type=int, help="报告年度，例如 2020")
         parser.add_argument("--variant", default=None, help="地方格式，例如 beijing")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不保存")
+        parser.add_argument("--published-on", default=None,
+                            help="原发布日期，例如 2025-01-20；不指定时从报告文字中读取，读不到则显示为“历史导入”")
 
-    def handle(self, *args, file, body, year, variant, dry_run, **options):
+    def handle(self, *args, file, body, year, variant, dry_run, published_on=None, **options):
+        published = _date(published_on) if published_on else None
         try:
             target = Body.objects.select_related("district").get(code=body)
         except Body.DoesNotExist:
@@ -50,7 +56,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"检查完毕（未保存）：读取 {len(result.values)} 个数字、"
                                   f"{len(result.texts)} 段文字，{verdict}。")
                 return
-            outcome = report_import(body=target, year=year, text=text, variant=variant, source=path.name)
+            outcome = report_import(body=target, year=year, text=text, variant=variant, source=path.name,
+                                    published_on=published)
         except ImportRefused as refused:
             self._findings(refused.result)
             raise CommandError("报告文本未能完整读取，没有导入。") from None

@@ -1,0 +1,194 @@
+"""An upload on the 导入历史报告 page: one report file or a ZIP of many, staged until confirmed.
+
+Nothing of it is a report until the district administrator confirms an entry: the files wait in
+MEDIA_ROOT/import-batches/<id>/ with a state.json that the Celery task fills in entry by entry (the
+page shows its progress), and a batch is deleted after BATCH_HOURS. Uploads are bounded in size,
+entries and pages (pdf.MAX_PAGES); the task in time (tasks.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from ..errors import ReportError
+from .check import UnreadableReport, check_report_source, read_report
+
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+MAX_ENTRIES = 200
+MAX_ENTRY_BYTES = 20 * 1024 * 1024
+BATCH_HOURS = 24
+SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".txt")
+
+
+class BatchError(ReportError):
+    pass
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "import-batches"
+
+
+def batch_dir(batch_id: str) -> Path:
+    if not batch_id.isalnum() and not all(c.isalnum() or c in "-_" for c in batch_id):
+        raise BatchError("没有这次上传。")
+    return _root() / batch_id
+
+
+def _decoded_name(info: zipfile.ZipInfo) -> str:
+    """ZIPs made on Chinese Windows store GBK names without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def batch_create(*, name: str, data: bytes, user_id: int, district_id: int) -> str:
+    """Stage an upload; returns the batch id. Refuses what is too large or holds no report."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise BatchError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB。请分批上传。")
+    entries: list[tuple[str, bytes]] = []
+    if data.startswith(b"PK\x03\x04") and name.lower().endswith(".zip"):
+        try:
+            archive = zipfile.ZipFile(_bytes_io(data))
+        except zipfile.BadZipFile:
+            raise BatchError("ZIP 文件已损坏，无法打开。") from None
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        wanted = [i for i in infos if PurePosixPath(_decoded_name(i)).suffix.lower() in SUFFIXES
+                  and not PurePosixPath(_decoded_name(i)).name.startswith(".")]
+        if len(wanted) > MAX_ENTRIES:
+            raise BatchError(f"ZIP 中有 {len(wanted)} 个报告文件，一次最多 {MAX_ENTRIES} 个。请分批上传。")
+        for info in wanted:
+            if info.file_size > MAX_ENTRY_BYTES:
+                raise BatchError(f"ZIP 中的“{_decoded_name(info)}”超过 20 MB。")
+        total = sum(i.file_size for i in wanted)
+        if total > MAX_UPLOAD_BYTES * 3:
+            raise BatchError("ZIP 解压后过大。请分批上传。")
+        entries = [(PurePosixPath(_decoded_name(i)).name, archive.read(i)) for i in wanted]
+        if not entries:
+            raise BatchError("ZIP 中没有报告文件（PDF、.docx、网页或文本）。")
+    else:
+        if len(data) > MAX_ENTRY_BYTES:
+            raise BatchError("文件超过 20 MB，不像是一份年度报告。")
+        entries = [(Path(name).name or "报告", data)]
+    batch_id = secrets.token_urlsafe(12)
+    folder = batch_dir(batch_id)
+    folder.mkdir(parents=True)
+    items = []
+    for number, (entry_name, content) in enumerate(entries):
+        (folder / f"{number}.bin").write_bytes(content)
+        items.append({"n": number, "name": entry_name, "state": "waiting"})
+    _write(folder, {"id": batch_id, "user": user_id, "district": district_id, "created": time.time(),
+                    "status": "queued", "entries": items, "done": 0})
+    return batch_id
+
+
+def _bytes_io(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def _write(folder: Path, state: dict) -> None:
+    temp = folder / f"state.{os.getpid()}.tmp"
+    temp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    temp.replace(folder / "state.json")
+
+
+def batch_state(batch_id: str) -> dict | None:
+    try:
+        return json.loads((batch_dir(batch_id) / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def entry_bytes(batch_id: str, number: int) -> bytes:
+    return (batch_dir(batch_id) / f"{int(number)}.bin").read_bytes()
+
+
+def entry_update(batch_id: str, number: int, **changes) -> dict:
+    state = batch_state(batch_id)
+    state["entries"][number].update(changes)
+    _write(batch_dir(batch_id), state)
+    return state
+
+
+def batch_parse(batch_id: str) -> None:
+    """Read every waiting entry (idempotent: a rerun skips what is read), saving the progress."""
+    state = batch_state(batch_id)
+    if state is None:
+        return
+    state["status"] = "parsing"
+    _write(batch_dir(batch_id), state)
+    for entry in state["entries"]:
+        if entry["state"] != "waiting":
+            continue
+        entry.update(entry_parse(entry_bytes(batch_id, entry["n"]), entry["name"]))
+        state["done"] = sum(1 for e in state["entries"] if e["state"] != "waiting")
+        _write(batch_dir(batch_id), state)
+    state["status"] = "done"
+    _write(batch_dir(batch_id), state)
+
+
+def entry_parse(data: bytes, name: str) -> dict:
+    """One file read and checked: what the page shows beside the source."""
+    try:
+        source = read_report(data, name)
+    except UnreadableReport as error:
+        return {"state": "unreadable", "message": error.message}
+    check = check_report_source(source)
+    detection = check.detection
+    return {
+        "state": "read",
+        "kind": source.kind,
+        "text": source.text,
+        "pages": source.pdf.pages if source.pdf else 0,
+        "regions": source.pdf.regions if source.pdf else [],
+        "version": check.format.version,
+        "variant": check.format.variant,
+        "year": detection.year,
+        "body": detection.body,
+        "published_on": detection.published_on.isoformat() if detection.published_on else None,
+        "values": check.result.values_json(),
+        "unread": check.unread,
+        "unread_places": check.result.unread_places,
+        "unplaced": check.result.unplaced,
+        "warnings": [*detection.notes, *check.result.warnings],
+        "failed_rules": [r.message for r in check.rules if not r.ok and r.severity.value == "hard"],
+        "status": check.status,
+    }
+
+
+def batches_sweep(hours: int = BATCH_HOURS) -> int:
+    """Delete staged uploads older than `hours` (nothing of them was confirmed, or all was)."""
+    removed = 0
+    root = _root()
+    if not root.is_dir():
+        return 0
+    for folder in root.iterdir():
+        state = batch_state(folder.name)
+        if state is None or time.time() - state.get("created", 0) > hours * 3600:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def batch_stop(batch_id: str, message: str) -> None:
+    """A batch that ran out of time: what is not read says why."""
+    state = batch_state(batch_id)
+    if state is None:
+        return
+    for entry in state["entries"]:
+        if entry["state"] == "waiting":
+            entry.update({"state": "unreadable", "message": message})
+    state["status"] = "done"
+    _write(batch_dir(batch_id), state)
