@@ -1,0 +1,121 @@
+"""Benchmark: reading published PDFs by their geometry (the importer).
+
+Prints, in one run (goals in brackets; nothing is asserted):
+- the median seconds per PDF and per page of the importer (read + check) on the real WPS PDF in
+  ../shared/samples and on generated reports (the project's own PDFs), against `pdftotext -layout`
+  on the same files in the same run [ratio ≤ 50×];
+- the peak memory (VmHWM) of one process reading every PDF [≤ 300 MB];
+- the wall time to read a ZIP of N reports (default 100) in 2 worker processes against one [≤ 0.6×].
+
+    .venv/bin/python benchmarks/import.py [--repeats 3] [--reports 100]
+"""
+
+import argparse
+import io
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+
+from common import ROOT
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+SAMPLE = ROOT.parent / "shared" / "samples" / "2024_淮安市人民政府.pdf"
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def _pdfs(n: int) -> list[tuple[str, bytes]]:
+    from tests.importing import material
+
+    pdfs = [(SAMPLE.name, SAMPLE.read_bytes())] if SAMPLE.is_file() else []
+    pdfs += [(f"generated-{seed}.pdf", material.project_pdf(material.make_report(seed))) for seed in range(n)]
+    return pdfs
+
+
+def _read(item):
+    from reports.importing.batch import entry_parse
+
+    name, data = item
+    return entry_parse(data, name)["status"]
+
+
+def _median(fn, repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def _pages(data: bytes) -> int:
+    out = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def _peak_memory(pdfs) -> int:
+    """VmHWM (kB) of a fresh process that reads every PDF once."""
+    script = (
+        "import os, sys, pickle; sys.path.insert(0, %r); os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'config.settings.local'); import django; django.setup()\n"
+        "from reports.importing.batch import entry_parse\n"
+        "for name, data in pickle.load(sys.stdin.buffer): entry_parse(data, name)\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    ) % str(ROOT)
+    import pickle
+
+    out = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(pdfs), capture_output=True, check=True)
+    return int(out.stdout.decode().strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--reports", type=int, default=100)
+    parser.add_argument("--generated", type=int, default=4)
+    args = parser.parse_args()
+    _setup()
+    pdfs = _pdfs(args.generated)
+    print(f"PDFs: {len(pdfs)}（{SAMPLE.name if SAMPLE.is_file() else '无真实样本'} 及生成的报告）")
+    ratios, per_page = [], []
+    for name, data in pdfs:
+        pages = _pages(data)
+        ours = _median(lambda: _read((name, data)), args.repeats)
+        theirs = _median(lambda: subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                                                check=True), args.repeats)
+        ratios.append(ours / theirs)
+        per_page.append(ours / pages)
+        print(f"  {name:36} {pages} 页  导入 {ours:.3f} s  pdftotext -layout {theirs:.3f} s  比值 {ours / theirs:.1f}×")
+    print(f"每份 PDF 中位数比值：{statistics.median(ratios):.1f}×（目标 ≤ 50×）；"
+          f"每页 {statistics.median(per_page):.3f} s")
+    peak = _peak_memory(pdfs)
+    print(f"峰值内存（读取全部 PDF 的进程 VmHWM）：{peak / 1024:.0f} MB（目标 ≤ 300 MB）")
+
+    archive = io.BytesIO()
+    entries = [pdfs[i % len(pdfs)] for i in range(args.reports)]
+    with zipfile.ZipFile(archive, "w") as zf:
+        for n, (name, data) in enumerate(entries):
+            zf.writestr(f"{n:03d}-{name}", data)
+    with zipfile.ZipFile(io.BytesIO(archive.getvalue())) as zf:
+        items = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pool.map(_read, items, chunksize=1)
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_read, items, chunksize=1)
+    two = time.perf_counter() - started
+    print(f"ZIP（{args.reports} 份）：1 个工作进程 {one:.1f} s，2 个 {two:.1f} s，比值 {two / one:.2f}（目标 ≤ 0.6）")
+
+
+if __name__ == "__main__":
+    main()
