@@ -61,10 +61,6 @@ class ReportPdf(models.Model):
         return self.status == self.Status.DONE
 
     @property
-    def is_correction(self) -> bool:
-        return self.version > 1
-
-    @property
     def filename(self) -> str:
         """The name a reader's browser saves it under."""
         suffix = f"（第{self.version}版）" if self.version > 1 else ""
