@@ -180,3 +180,24 @@ def test_an_empty_required_part_without_heading_still_says_none_in_the_preview(p
     html = PyQuery(render_to_string("reports/document.html", {"document": AnnualReportDocument(report)}))
     assert html("#section-s5 p").text() == "无。"
     assert "无。" not in html("#section-s1").text()
+
+
+HUGE = "9" * 20  # more than any database integer
+
+
+@pytest.mark.parametrize("path", [
+    f"/portal/reports/{HUGE}/", f"/portal/reports/{HUGE}/v1.pdf", "/portal/reports/{pk}/v" + HUGE + ".pdf",
+    f"/portal/reports/{HUGE}/data.json", f"/portal/reports/{HUGE}/data.csv", f"/portal/years/{HUGE}/data.csv",
+    "/portal/reports/0/", "/portal/reports/{pk}/v0.pdf",
+])
+def test_an_id_or_year_out_of_range_in_a_portal_url_is_a_404(client, portal_year, path):
+    year, published, draft = portal_year
+    assert client.get(path.format(pk=published.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("path", [f"/publishing/{HUGE}/status/", f"/publishing/{HUGE}/retry/",
+                                  f"/publishing/{HUGE}/reopen/"])
+def test_an_id_out_of_range_in_a_publishing_url_is_a_404(client, people, path):
+    client.force_login(people.admin)
+    method = client.get if path.endswith("status/") else client.post
+    assert method(path).status_code == 404
