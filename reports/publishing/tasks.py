@@ -56,11 +56,25 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
                                             task_id=task_id, worker=worker)
     except (*TRANSIENT, DatabaseError):
         raise
+    except pdf_engine.MissingGlyphs as exc:
+        services.render_fail(claim=claim, reason=missing_glyphs_reason(document, exc.characters))
+        return "failed"
     except Exception as exc:
         log.exception("pdf_render_error", report=report_id)
         services.render_fail(claim=claim, reason=f"生成 PDF 出错：{type(exc).__name__}: {exc}")
         return "failed"
     return "published" if published else "duplicate"
+
+
+def missing_glyphs_reason(document, characters: list[str]) -> str:
+    """发布失败's reason when no font has a character: which one, where, and what to do."""
+    named = []
+    for character in characters:
+        places = document.places_of(character)
+        where = f"，见{'、'.join(dict.fromkeys(places))}" if places else ""
+        named.append(f"“{character}”（U+{ord(character):04X}{where}）")
+    return (f"PDF 的字体中没有这些字符，不能发布：{'；'.join(named)}。请在生成 PDF 的服务器上安装含这些字的字体后"
+            "重新发布。")
 
 
 def pdf_context(claim) -> dict:
