@@ -47,7 +47,12 @@ def home(request):
         year = selectors.current_year()
     kind = request.GET.get("kind", "")
     query = request.GET.get("q", "").strip()[:100]
-    items = selectors.year_overview(year=year, kind=kind, query=query) if year else []
+    if not year:
+        items = []
+    elif query:
+        items = selectors.year_search(year=year, kind=kind, query=query)
+    else:
+        items = selectors.year_overview(year=year, kind=kind)
     response = render(request, "portal/home.html", {
         "years": years, "year": year, "kind": kind, "query": query, "kinds": BodyKind.choices, "items": items,
         "published_count": sum(1 for i in items if i.published),

@@ -68,7 +68,7 @@ def render_store(*, claim: Claim, pdf_bytes: bytes) -> str:
 
 @transaction.atomic
 def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count: int, snapshot: dict,
-                   task_id: str = "", worker: str = "") -> bool:
+                   search_text: str, task_id: str = "", worker: str = "") -> bool:
     """Move the PDF into place and publish the version; False when another render got there first."""
     storage = pdf_storage()
     pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
@@ -81,7 +81,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     now = timezone.now()
     pdf.file.name = move_into_place(storage, temporary, pdf_name(report, pdf.version))
     pdf.sha256 = hashlib.sha256(pdf_bytes).hexdigest()
-    pdf.size, pdf.page_count, pdf.content = len(pdf_bytes), page_count, snapshot
+    pdf.size, pdf.page_count, pdf.content, pdf.search_text = len(pdf_bytes), page_count, snapshot, search_text
     pdf.rendered_at = pdf.published_at = now
     pdf.worker, pdf.task_id = worker[:200] or pdf.worker, task_id[:64] or pdf.task_id
     pdf.status, pdf.error = ReportPdf.Status.DONE, ""

@@ -25,6 +25,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from . import pdf as pdf_engine
 from . import services
 from .enqueue import RENDER_TASK, enqueue_render
+from .search import search_text
 from .selectors import pending_claim, reports_to_sweep
 
 log = structlog.get_logger(__name__)
@@ -53,7 +54,7 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
         temporary = services.render_store(claim=claim, pdf_bytes=rendered.pdf)
         published = services.render_publish(claim=claim, temporary=temporary, pdf_bytes=rendered.pdf,
                                             page_count=rendered.page_count, snapshot=snapshot,
-                                            task_id=task_id, worker=worker)
+                                            search_text=search_text(document), task_id=task_id, worker=worker)
     except (*TRANSIENT, DatabaseError):
         raise
     except pdf_engine.MissingGlyphs as exc:
