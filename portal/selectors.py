@@ -5,10 +5,11 @@ snapshot, frozen when it was published), or, for history imported from earlier p
 through its imported content. A report being corrected keeps showing its last published version.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from agencies.models import BodyKind
 from reports.models import AnnualReport, ReportingYear, ReportStatus
@@ -174,5 +175,21 @@ def recent_publications(limit: int = 50) -> list[ReportPdf]:
         "report", "report__reporting_year", "report__body").order_by("-published_at")[:limit])
 
 
-def last_publication_time() -> datetime | None:
-    return ReportPdf.objects.filter(status=DONE).aggregate(last=Max("published_at"))["last"]
+@dataclass(frozen=True)
+class PortalState:
+    """Everything the public pages are drawn from, summed up: `tag` changes whenever any page may
+    (a publication, a correction's new version, an import, a new year or report); `last_change`
+    is the latest of those moments."""
+
+    tag: str
+    last_change: datetime | None
+
+
+def portal_state() -> PortalState:
+    versions = ReportPdf.objects.filter(status=DONE).aggregate(last=Max("published_at"), n=Count("pk"))
+    reports = AnnualReport.objects.aggregate(last=Max("updated_at"), n=Count("pk"))
+    years = ReportingYear.objects.aggregate(last=Max("opened_at"), n=Count("pk"))
+    parts = (versions, reports, years)
+    moments = [part["last"] for part in parts if part["last"] is not None]
+    tag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PortalState(tag=tag, last_change=max(moments) if moments else None)

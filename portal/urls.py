@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .feeds import PublicationsFeed
 
 app_name = "portal"
 
@@ -13,5 +12,5 @@ urlpatterns = [
     path("reports/<id:pk>/data.json", views.report_json, name="report_json"),
     path("reports/<id:pk>/data.csv", views.report_csv, name="report_csv"),
     path("years/<year:year>/data.csv", views.year_csv, name="year_csv"),
-    path("feed.atom", PublicationsFeed(), name="feed"),
+    path("feed.atom", views.feed, name="feed"),
 ]
