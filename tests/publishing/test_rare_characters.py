@@ -90,3 +90,14 @@ def test_the_administrator_sees_which_character_stopped_the_publication(page, li
     expect(message).to_contain_text("发布失败")
     expect(message).to_contain_text(f"“{missing}”（U+{ord(missing):04X}")
     expect(message).to_contain_text("一、总体情况")
+
+
+@pytest.mark.django_db
+def test_the_render_command_names_a_character_no_font_has(people, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    missing = _without_font()
+    _report_with(people, missing)
+    with pytest.raises(CommandError, match=f"“{missing}”（U\\+{ord(missing):04X}，见一、总体情况"):
+        call_command("render_report", "--body", people.body.code, "--year", "2025", "--out", str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()
