@@ -2,9 +2,10 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-# CJK fonts for the PDF, and HarfBuzz's subsetter (without it WeasyPrint subsets CJK fonts ~20x slower).
+# CJK fonts for the PDF (Hanazono for the rare characters of CJK Extension B), and HarfBuzz's
+# subsetter (without it WeasyPrint subsets CJK fonts ~20x slower).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai fonts-hanazono \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
  && rm -rf /var/lib/apt/lists/* && fc-cache -f
 

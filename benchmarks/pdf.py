@@ -130,7 +130,7 @@ def main():
     try:
         setup_django()
         from reports.models import AnnualReport
-        from reports.publishing.services import enqueue_render
+        from reports.publishing.enqueue import enqueue_render
         from reports.publishing.tasks import publish
 
         seed = _seed_report()

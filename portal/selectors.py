@@ -5,19 +5,22 @@ snapshot, frozen when it was published), or, for history imported from earlier p
 through its imported content. A report being corrected keeps showing its last published version.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Max, Q, TextField
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
-from django.db.models.functions import Cast
 
 from agencies.models import BodyKind
 from reports.models import AnnualReport, ReportingYear, ReportStatus
 from reports.publishing.document import AnnualReportDocument
 from reports.publishing.models import ReportPdf
+from reports.publishing.search import search_text
 from reports.publishing.snapshot import snapshot_document
 from reports.selectors import ReportContent
+
+from . import search
 
 DONE = ReportPdf.Status.DONE
 
@@ -26,6 +29,7 @@ DONE = ReportPdf.Status.DONE
 class PublicReport:
     report: AnnualReport
     versions: list[ReportPdf] = field(default_factory=list)  # done versions, oldest first
+    hit: search.Hit | None = None  # why a search found it, with the snippet to show
 
     @property
     def current(self) -> ReportPdf | None:
@@ -99,27 +103,54 @@ def current_year() -> int | None:
     return found[0] if found else None
 
 
-def year_overview(*, year: int, kind: str = "", query: str = "") -> list[PublicReport]:
+def year_overview(*, year: int, kind: str = "") -> list[PublicReport]:
     """Every body's report of a year, published or not (an unpublished one shows only 未发布)."""
+    return _with_versions(_of_year(year, kind))
+
+
+def _of_year(year: int, kind: str):
     reports = _base().filter(reporting_year__year=year)
     if kind in BodyKind.values:
         reports = reports.filter(body__kind=kind)
-    if query:
-        reports = reports.filter(pk__in=search_ids(query))
-    return _with_versions(reports)
+    return reports
 
 
-def search_ids(query: str):
-    """Body name, or the full text of what was published (the snapshot's texts)."""
-    query = query.strip()[:100]
-    in_snapshot = ReportPdf.objects.annotate(text=Cast("content", TextField())).filter(
-        status=DONE, text__icontains=query).values("report_id")
-    in_imported = AnnualReport.objects.filter(
-        imported=True, status=ReportStatus.PUBLISHED).annotate(
-        text=Cast("sections__texts", TextField())).filter(text__icontains=query).values("pk")
-    return AnnualReport.objects.filter(
-        Q(body_name__icontains=query) | Q(body__name__icontains=query) | Q(pk__in=in_snapshot)
-        | Q(pk__in=in_imported)).values("pk")
+def _current_versions():
+    """The done version of each report that no later done version replaces."""
+    later = ReportPdf.objects.filter(report=OuterRef("report"), status=DONE, version__gt=OuterRef("version"))
+    return ReportPdf.objects.filter(status=DONE).exclude(Exists(later))
+
+
+def year_search(*, year: int, query: str, kind: str = "") -> list[PublicReport]:
+    """The year's reports whose body name or published text holds every word of the query, best
+    first: found by name, then by how often the words occur. Each carries its snippet.
+
+    Only what was published is searched: the current version's search text (on PostgreSQL through
+    its pg_trgm index), imported history not yet rendered by its stored text, and the body name of
+    a report not yet published. Never a draft's text."""
+    words = search.terms(query[:100])
+    if not words:
+        return year_overview(year=year, kind=kind)
+    reports = _of_year(year, kind)
+    texts = _current_versions().filter(report__in=reports)
+    by_name = Q()
+    for word in words:
+        texts = texts.filter(search_text__icontains=word)
+        by_name &= Q(body_name__icontains=word) | Q(body__name__icontains=word)
+    found_texts = dict(texts.values_list("report_id", "search_text"))
+    unrendered = [r for r in reports.filter(imported=True, status=ReportStatus.PUBLISHED).exclude(
+        pdf_versions__status=DONE) if search.matches(_text_of(r), words)]
+    ids = set(found_texts) | {r.pk for r in unrendered} | set(reports.filter(by_name).values_list("pk", flat=True))
+    items = _with_versions(reports.filter(pk__in=ids))
+    imported_texts = {r.pk: _text_of(r) for r in unrendered}
+    for item in items:
+        text = found_texts.get(item.report.pk) or imported_texts.get(item.report.pk) or ""
+        item.hit = search.hit(name=item.report.body_name, text=text, words=words)
+    return sorted(items, key=lambda item: item.hit.rank, reverse=True)  # stable: body order within a rank
+
+
+def _text_of(report: AnnualReport) -> str:
+    return search_text(AnnualReportDocument(report, ReportContent.of(report)))
 
 
 def public_report(pk: int) -> PublicReport | None:
@@ -150,5 +181,21 @@ def recent_publications(limit: int = 50) -> list[ReportPdf]:
         "report", "report__reporting_year", "report__body").order_by("-published_at")[:limit])
 
 
-def last_publication_time() -> datetime | None:
-    return ReportPdf.objects.filter(status=DONE).aggregate(last=Max("published_at"))["last"]
+@dataclass(frozen=True)
+class PortalState:
+    """Everything the public pages are drawn from, summed up: `tag` changes whenever any page may
+    (a publication, a correction's new version, an import, a new year or report); `last_change`
+    is the latest of those moments."""
+
+    tag: str
+    last_change: datetime | None
+
+
+def portal_state() -> PortalState:
+    versions = ReportPdf.objects.filter(status=DONE).aggregate(last=Max("published_at"), n=Count("pk"))
+    reports = AnnualReport.objects.aggregate(last=Max("updated_at"), n=Count("pk"))
+    years = ReportingYear.objects.aggregate(last=Max("opened_at"), n=Count("pk"))
+    parts = (versions, reports, years)
+    moments = [part["last"] for part in parts if part["last"] is not None]
+    tag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PortalState(tag=tag, last_change=max(moments) if moments else None)

@@ -1,6 +1,13 @@
-"""The public portal: no login. Reads through portal.selectors only (published data)."""
+"""The public portal: no login. Reads through portal.selectors only (published data).
+
+Pages and open data may be cached by browsers and proxies, but are revalidated on every use
+(Cache-Control: public, no-cache, with an ETag and Last-Modified from selectors.portal_state), so
+that a correction shows at once and an unchanged page costs a 304. A PDF version never changes:
+it is cached for a week, validated by its SHA-256.
+"""
 
 import hashlib
+from functools import wraps
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -11,18 +18,35 @@ from django.views.decorators.http import condition, require_safe
 from agencies.models import BodyKind
 
 from . import opendata, selectors
+from .feeds import PublicationsFeed
 
-PAGE_MAX_AGE = 300  # pages: five minutes
 FILE_MAX_AGE = 7 * 24 * 3600  # a published version never changes
 
 
-def _last_modified(request, *args, **kwargs):
-    return selectors.last_publication_time()
+def _state(request):
+    if not hasattr(request, "_portal_state"):
+        request._portal_state = selectors.portal_state()
+    return request._portal_state
 
 
-def _public(response, max_age=PAGE_MAX_AGE):
-    patch_cache_control(response, public=True, max_age=max_age)
-    return response
+def _etag(request, *args, **kwargs) -> str:
+    """The portal's state, told apart per URL (a page and its data never share a validator)."""
+    return '"' + hashlib.sha256(f"{_state(request).tag} {request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+
+
+def revalidated(view):
+    """A public page: cacheable, revalidated every time (304 while nothing was published since)."""
+    conditional = condition(etag_func=_etag,
+                            last_modified_func=lambda request, *args, **kwargs: _state(request).last_change)(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+    return wrapper
 
 
 def _int(value, default=None):
@@ -40,6 +64,7 @@ def site_root(request):
 
 
 @require_safe
+@revalidated
 def home(request):
     years = selectors.years()
     year = _int(request.GET.get("year")) or selectors.current_year()
@@ -47,23 +72,25 @@ def home(request):
         year = selectors.current_year()
     kind = request.GET.get("kind", "")
     query = request.GET.get("q", "").strip()[:100]
-    items = selectors.year_overview(year=year, kind=kind, query=query) if year else []
-    response = render(request, "portal/home.html", {
+    if not year:
+        items = []
+    elif query:
+        items = selectors.year_search(year=year, kind=kind, query=query)
+    else:
+        items = selectors.year_overview(year=year, kind=kind)
+    return render(request, "portal/home.html", {
         "years": years, "year": year, "kind": kind, "query": query, "kinds": BodyKind.choices, "items": items,
         "published_count": sum(1 for i in items if i.published),
     })
-    return _public(response)
 
 
 @require_safe
+@revalidated
 def report(request, pk):
     item = selectors.public_report(pk)
     if item is None:
         raise Http404("没有这份已发布的报告。")
-    response = render(request, "portal/report.html", {"item": item, "document": item.document()})
-    if item.published_at:
-        response["Last-Modified"] = _http_date(item.published_at)
-    return _public(response)
+    return render(request, "portal/report.html", {"item": item, "document": item.document()})
 
 
 def _pdf_etag(request, pk, version):
@@ -87,35 +114,27 @@ def pdf(request, pk, version):
     ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.pdf"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}")
-    return _public(response, FILE_MAX_AGE)
-
-
-def _data_etag(request, pk, fmt=None):
-    item = selectors.public_report(pk)
-    if item is None:
-        return None
-    marker = item.current.sha256 if item.current else f"imported-{item.report.updated_at.isoformat()}"
-    return f'"{hashlib.sha256(f"{marker}-{fmt}".encode()).hexdigest()[:32]}"'
+    patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
+    return response
 
 
 @require_safe
-@condition(etag_func=lambda r, pk: _data_etag(r, pk, "json"))
+@revalidated
 def report_json(request, pk):
     item = selectors.public_report(pk)
     if item is None:
         raise Http404("没有这份已发布的报告。")
-    response = JsonResponse(opendata.report_json(item), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    return _public(response)
+    return JsonResponse(opendata.report_json(item), json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return _public(response)
+    return response
 
 
 @require_safe
-@condition(etag_func=lambda r, pk: _data_etag(r, pk, "csv"))
+@revalidated
 def report_csv(request, pk):
     item = selectors.public_report(pk)
     if item is None:
@@ -124,7 +143,7 @@ def report_csv(request, pk):
 
 
 @require_safe
-@condition(last_modified_func=lambda r, year: _last_modified(r))
+@revalidated
 def year_csv(request, year):
     items = selectors.published_in_year(year)
     if not items:
@@ -133,21 +152,17 @@ def year_csv(request, year):
 
 
 @require_safe
+@revalidated
 def archive(request):
-    return _public(render(request, "portal/archive.html", {"archive": selectors.archive()}))
+    return render(request, "portal/archive.html", {"archive": selectors.archive()})
 
 
 @require_safe
-@condition(last_modified_func=_last_modified)
+@revalidated
 def sitemap(request):
     items = [item for _, year_items in selectors.archive() for item in year_items]
-    response = render(request, "portal/sitemap.xml", {"items": items, "years": selectors.years()},
-                      content_type="application/xml; charset=utf-8")
-    return _public(response)
+    return render(request, "portal/sitemap.xml", {"items": items, "years": selectors.years()},
+                  content_type="application/xml; charset=utf-8")
 
 
-def _http_date(moment):
-    from django.utils.http import http_date
-
-    return http_date(moment.timestamp())
-
+feed = require_safe(revalidated(PublicationsFeed()))  # the Atom feed, revalidated like the pages

@@ -3,7 +3,7 @@
 # otherwise prints the apt-get line and stops. Installs only what is missing.
 set -euo pipefail
 purpose=${1:-demo}
-packages=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0
+packages=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0
           libharfbuzz-subset0 poppler-utils gettext)
 if [ "$purpose" = test ]; then
   packages+=(postgresql redis-server chromium libreoffice-writer-nogui)

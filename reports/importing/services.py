@@ -213,25 +213,3 @@ def _store_sections(report: AnnualReport, fmt, result: ImportResult, by) -> list
         section.save()
         changed.append(section_def.key)
     return changed
-
-
-def imported_report_content(report: AnnualReport) -> dict:
-    """The stored content of an imported report, for publishing's snapshot: values in JSON form
-    (published numbers, totals as printed), texts by part, and where it came from."""
-    values, texts = {}, {}
-    for section in report.sections.all():
-        values.update(section.values)
-        texts.update(section.texts)
-    last = report.events.filter(kind=ReportEvent.Kind.IMPORTED).order_by("-created_at", "-pk").first()
-    return {
-        "report_id": report.pk,
-        "title": report.title,
-        "body_name": report.body_name,
-        "year": report.year,
-        "format": report.format.key,
-        "values": values,
-        "texts": texts,
-        "imported": True,
-        "event_id": last.pk if last else None,
-        "source": (last.data or {}).get("source", "") if last else "",
-    }

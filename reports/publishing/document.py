@@ -147,3 +147,12 @@ class AnnualReportDocument:
                 target.append(part_view(part, self.content.texts))
             views.append(view)
         return views
+
+    def places_of(self, character: str) -> list[str]:
+        """Where a character is printed, in the words of the report (its title, a section, a part)."""
+        places = [self.title] if character in self.title else []
+        for section in self.sections:
+            for part in (*section.parts, *section.notes):
+                if character in part.text:
+                    places.append(f"{section.title}{part.title}" if part.title else section.title)
+        return places

@@ -6,7 +6,9 @@ it, and the error of a failed render. A version that is `done` is never changed 
 shows its snapshot (`content`), never the live sections, and every done version stays downloadable.
 """
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from reports.models import AnnualReport
 
@@ -32,6 +34,8 @@ class ReportPdf(models.Model):
     page_count = models.PositiveIntegerField("页数", null=True, blank=True)
     # What was published: {"title", "body_name", "format", "values": {cell id: JSON value}, "texts": {...}}.
     content = models.JSONField("发布内容", default=dict, blank=True)
+    # What the portal's search reads (search.py): the published texts and labels, one a line.
+    search_text = models.TextField("检索文本", blank=True, default="")
     correction_reason = models.TextField("更正说明", blank=True)
     started_at = models.DateTimeField("开始生成", null=True, blank=True)
     rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
@@ -45,6 +49,11 @@ class ReportPdf(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "发布版本"
         ordering = ["report", "version"]
+        indexes = [
+            # Trigram index for the portal's search (UPPER(search_text) LIKE UPPER('%…%'), Django's
+            # icontains). PostgreSQL only: the migration skips it on SQLite (the demo).
+            GinIndex(OpClass(Upper("search_text"), name="gin_trgm_ops"), name="reportpdf_search_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["report", "version"], name="one_row_per_report_version"),
             models.CheckConstraint(
@@ -59,10 +68,6 @@ class ReportPdf(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
-
-    @property
-    def is_correction(self) -> bool:
-        return self.version > 1
 
     @property
     def filename(self) -> str:

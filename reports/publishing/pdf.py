@@ -7,12 +7,20 @@ WeasyPrint resolves every URL against an explicit `base_url` and fetches it thro
 STATIC_ROOT, and everything else (http, https to other hosts, file, data, ftp…) is refused, so
 that report text — user input, escaped by the templates anyway — can never make a worker fetch
 a URL (SSRF) or read a local file.
+
+A character that no installed font has would print as an empty box (.notdef) and the PDF would
+still look finished; WeasyPrint only logs it. `render_html_to_pdf` listens to that log while it
+draws and refuses the PDF (MissingGlyphs, naming the characters), so that such a report is not
+published.
 """
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import posixpath
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,6 +46,38 @@ PDF_OPTIONS = {
 
 class RefusedURL(ValueError):
     """A URL the renderer will not fetch."""
+
+
+class MissingGlyphs(ValueError):
+    """Characters of the document that no installed font can print."""
+
+    def __init__(self, characters: list[str]):
+        self.characters = characters
+        super().__init__("no font has " + ", ".join(f"{c} (U+{ord(c):04X})" for c in characters))
+
+
+@contextmanager
+def _missing_glyphs():
+    """Collects the characters WeasyPrint draws as .notdef in this thread (it logs each one)."""
+    found: list[str] = []
+    thread = threading.get_ident()
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            if record.thread == thread and str(record.msg).startswith(".notdef glyph") and record.args:
+                character = str(record.args[0])
+                if character not in found:
+                    found.append(character)
+
+    logger = logging.getLogger("weasyprint")
+    if not logger.isEnabledFor(logging.WARNING):  # the warning is how WeasyPrint tells
+        logger.setLevel(logging.WARNING)
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
 
 
 def static_path(name: str) -> Path | None:
@@ -92,11 +132,16 @@ class RenderedPdf:
 
 
 def render_html_to_pdf(html: str) -> RenderedPdf:
-    """WeasyPrint alone on ready HTML (also what the benchmark compares against)."""
+    """WeasyPrint alone on ready HTML (also what the benchmark compares against). Raises
+    MissingGlyphs when a character could not be printed with any installed font."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(**PDF_OPTIONS)
-    pdf = document.write_pdf(**PDF_OPTIONS)
+    with _missing_glyphs() as missing:
+        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(**PDF_OPTIONS)
+        pdf = document.write_pdf(**PDF_OPTIONS)
+    if missing:
+        log.warning("pdf_missing_glyphs", characters=[f"U+{ord(c):04X}" for c in missing])
+        raise MissingGlyphs(missing)
     return RenderedPdf(html=html, pdf=pdf, page_count=len(document.pages))
 
 

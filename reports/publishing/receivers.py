@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from ..importing.signals import report_imported
 from ..signals import report_approved
-from .services import enqueue_render
+from .enqueue import enqueue_render
 
 
 @receiver(report_approved, dispatch_uid="publishing.render_on_approval")

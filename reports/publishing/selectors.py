@@ -1,7 +1,7 @@
 """Reads of publishing: versions, render status, what the sweep should queue again.
 
-Public reads (the portal) go through `published_versions` and `current_version`: only versions
-that are done, with their snapshot; never a draft, never live section data.
+The public's reads (what the portal shows) are in portal.selectors: only versions that are done,
+with their snapshot; never a draft, never live section data.
 """
 
 from dataclasses import dataclass
@@ -11,20 +11,15 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportStatus
+from .claims import Claim
 from .models import ReportPdf
-
-
-def published_versions(report: AnnualReport):
-    return report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("version")
 
 
 def latest_version(report: AnnualReport) -> ReportPdf | None:
     return report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
 
 
-def pending_claim(report_id: int):
-    from .services import Claim
-
+def pending_claim(report_id: int) -> Claim | None:
     pdf = (ReportPdf.objects.filter(report_id=report_id).exclude(status=ReportPdf.Status.DONE)
            .order_by("-version").first())
     if pdf is None:

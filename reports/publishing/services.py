@@ -7,7 +7,6 @@ changes go through reports.workflow.report_transition only.
 """
 
 import hashlib
-from dataclasses import dataclass
 
 import structlog
 from django.conf import settings
@@ -18,18 +17,12 @@ from ..errors import ReportError
 from ..models import AnnualReport, ReportEvent, ReportStatus
 from ..timeline import event_record
 from ..workflow import report_transition
+from .claims import Claim
+from .enqueue import enqueue_render
 from .models import ReportPdf
 from .storage import discard, move_into_place, pdf_name, pdf_storage, write_temporary
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class Claim:
-    pdf_id: int
-    report_id: int
-    version: int
-    attempt: int
 
 
 def _renderable(report: AnnualReport) -> bool:
@@ -75,7 +68,7 @@ def render_store(*, claim: Claim, pdf_bytes: bytes) -> str:
 
 @transaction.atomic
 def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count: int, snapshot: dict,
-                   task_id: str = "", worker: str = "") -> bool:
+                   search_text: str, task_id: str = "", worker: str = "") -> bool:
     """Move the PDF into place and publish the version; False when another render got there first."""
     storage = pdf_storage()
     pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
@@ -88,7 +81,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     now = timezone.now()
     pdf.file.name = move_into_place(storage, temporary, pdf_name(report, pdf.version))
     pdf.sha256 = hashlib.sha256(pdf_bytes).hexdigest()
-    pdf.size, pdf.page_count, pdf.content = len(pdf_bytes), page_count, snapshot
+    pdf.size, pdf.page_count, pdf.content, pdf.search_text = len(pdf_bytes), page_count, snapshot, search_text
     pdf.rendered_at = pdf.published_at = now
     pdf.worker, pdf.task_id = worker[:200] or pdf.worker, task_id[:64] or pdf.task_id
     pdf.status, pdf.error = ReportPdf.Status.DONE, ""
@@ -134,19 +127,6 @@ def report_publish_retry(*, report: AnnualReport, by, request=None) -> AnnualRep
         status=ReportPdf.Status.PENDING, attempts=0, error="", updated_at=timezone.now())
     transaction.on_commit(lambda: enqueue_render(report.pk))
     return report
-
-
-def enqueue_render(report_id: int) -> bool:
-    """Queue the render; a broker that is down is logged, not raised: the sweep queues it later."""
-    from .tasks import render_report_pdf
-
-    try:
-        render_report_pdf.apply_async((report_id,), retry=True, retry_policy={
-            "max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1})
-    except Exception as exc:  # kombu/redis connection errors: the approval has committed anyway
-        log.warning("pdf_render_enqueue_failed", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
-        return False
-    return True
 
 
 @transaction.atomic

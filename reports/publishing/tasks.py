@@ -15,7 +15,6 @@ Delivery guarantees, and why the task is written the way it is:
 
 import os
 import socket
-import time
 
 import structlog
 from celery import shared_task
@@ -23,8 +22,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from . import pdf as pdf_engine
 from . import services
-from .selectors import reports_to_sweep
+from .enqueue import RENDER_TASK, enqueue_render
+from .search import search_text
+from .selectors import pending_claim, reports_to_sweep
 
 log = structlog.get_logger(__name__)
 
@@ -36,15 +38,9 @@ def _worker_name(task) -> str:
     return f"{task.request.hostname or socket.gethostname()} pid {os.getpid()}"
 
 
-def _test_delay(attempt: int) -> float:
-    """Test-only: the kill -9 tests make a first attempt slow through the worker's environment."""
-    return float(os.environ.get("NIANBAO_TEST_RENDER_DELAY", "0") or 0) if attempt == 1 else 0.0
-
-
 def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
     """One attempt at publishing a report (the task body, callable without Celery)."""
     from ..models import AnnualReport
-    from .pdf import render
     from .snapshot import snapshot_document, snapshot_of
 
     claim = services.render_claim(report_id=report_id, task_id=task_id, worker=worker)
@@ -53,22 +49,33 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
     try:
         report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=report_id)
         snapshot = snapshot_of(report)
-        delay = _test_delay(claim.attempt)
-        if delay:
-            time.sleep(delay)
         document = snapshot_document(report, snapshot)
-        rendered = render("reports/pdf/report.html", {"document": document, **pdf_context(claim)})
+        rendered = pdf_engine.render("reports/pdf/report.html", {"document": document, **pdf_context(claim)})
         temporary = services.render_store(claim=claim, pdf_bytes=rendered.pdf)
         published = services.render_publish(claim=claim, temporary=temporary, pdf_bytes=rendered.pdf,
                                             page_count=rendered.page_count, snapshot=snapshot,
-                                            task_id=task_id, worker=worker)
+                                            search_text=search_text(document), task_id=task_id, worker=worker)
     except (*TRANSIENT, DatabaseError):
         raise
+    except pdf_engine.MissingGlyphs as exc:
+        services.render_fail(claim=claim, reason=missing_glyphs_reason(document, exc.characters))
+        return "failed"
     except Exception as exc:
         log.exception("pdf_render_error", report=report_id)
         services.render_fail(claim=claim, reason=f"生成 PDF 出错：{type(exc).__name__}: {exc}")
         return "failed"
     return "published" if published else "duplicate"
+
+
+def missing_glyphs_reason(document, characters: list[str]) -> str:
+    """发布失败's reason when no font has a character: which one, where, and what to do."""
+    named = []
+    for character in characters:
+        places = document.places_of(character)
+        where = f"，见{'、'.join(dict.fromkeys(places))}" if places else ""
+        named.append(f"“{character}”（U+{ord(character):04X}{where}）")
+    return (f"PDF 的字体中没有这些字符，不能发布：{'；'.join(named)}。请在生成 PDF 的服务器上安装含这些字的字体后"
+            "重新发布。")
 
 
 def pdf_context(claim) -> dict:
@@ -88,7 +95,7 @@ def pdf_context(claim) -> dict:
 
 
 @shared_task(
-    bind=True, name="publishing.render_report_pdf", acks_late=True, reject_on_worker_lost=True,
+    bind=True, name=RENDER_TASK, acks_late=True, reject_on_worker_lost=True,
     soft_time_limit=settings.PUBLISHING_SOFT_TIME_LIMIT, time_limit=settings.PUBLISHING_TIME_LIMIT,
     max_retries=MAX_RETRIES,
 )
@@ -98,8 +105,6 @@ def render_report_pdf(self, report_id: int) -> str:
         return publish(report_id, task_id=self.request.id or "", worker=worker)
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
-            from .selectors import pending_claim
-
             claim = pending_claim(report_id)
             if claim is not None:
                 services.render_fail(claim=claim, reason=f"多次重试仍失败：{type(exc).__name__}: {exc}")
@@ -115,7 +120,7 @@ def publishing_sweep() -> int:
     """Queue again every approved report that has waited too long for its PDF."""
     ids = list(reports_to_sweep())
     for report_id in ids:
-        services.enqueue_render(report_id)
+        enqueue_render(report_id)
     if ids:
         log.info("publishing_sweep_requeued", reports=ids)
     return len(ids)

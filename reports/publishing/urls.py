@@ -5,7 +5,7 @@ from . import views
 app_name = "publishing"
 
 urlpatterns = [
-    path("<int:pk>/status/", views.status, name="status"),
-    path("<int:pk>/retry/", views.retry, name="retry"),
-    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<id:pk>/status/", views.status, name="status"),
+    path("<id:pk>/retry/", views.retry, name="retry"),
+    path("<id:pk>/reopen/", views.reopen, name="reopen"),
 ]

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from reports.errors import ReportError
 from reports.importing import demo
-from reports.importing.services import ImportRefused, imported_report_content, report_import
+from reports.importing.services import ImportRefused, report_import
 from reports.importing.signals import report_imported
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from reports.selectors import ReportContent
@@ -108,9 +108,9 @@ def test_the_signal_for_publishing_is_sent_after_commit(people, django_capture_o
     finally:
         report_imported.disconnect(listener)
     assert received == [(outcome.report.pk, outcome.event.pk)]
-    content = imported_report_content(outcome.report)
-    assert content["values"]["s2.t6.r1.c2"] == 337 and content["texts"]["s6.p0"]
-    assert content["event_id"] == outcome.event.pk and content["format"] == "2019-beijing"
+    content = ReportContent.of(outcome.report)  # what publishing renders from
+    assert content.values["s2.t6.r1.c2"] == 337 and content.texts["s6.p0"]
+    assert outcome.report.format.key == "2019-beijing"
 
 
 def test_command_dry_run_prints_findings_and_stores_nothing(people, tmp_path):

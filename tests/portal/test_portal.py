@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote
 
 import pytest
+from pypdf import PdfReader
 from pyquery import PyQuery
 
 from agencies.models import BodyKind
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _rows(client, url):
     page = PyQuery(client.get(url).content)
+    page(".search-snippet").remove()
     return {PyQuery(tr).find("th").text(): PyQuery(tr).text() for tr in page("#report-list tbody tr") if PyQuery(tr).find("th")}
 
 
@@ -147,3 +149,56 @@ def test_before_the_first_publication_of_a_season_the_home_shows_the_last_publis
     assert "2025年度政府信息公开工作年度报告" in page
     assert "2026年度" in page  # still offered in the year filter
     assert "2026年度政府信息公开工作年度报告" in client.get("/portal/?year=2026").content.decode()
+
+
+def _between(text: str, start: str, end: str) -> str:
+    squeezed = "".join(text.split())
+    return squeezed.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_an_empty_optional_part_prints_nothing_on_the_page_or_in_the_pdf(client, portal_year):
+    """Section 一's optional extra part (s1.extra) is empty: no stray 无。 after （五）监督保障."""
+    year, published, draft = portal_year
+    pdf = published.pdf_versions.get()
+    assert not pdf.content["texts"].get("s1.extra") and pdf.content["texts"]["s1.p5"]
+    page = PyQuery(client.get(f"/portal/reports/{published.pk}/").content)
+    section = page("#section-s1")
+    assert "无。" not in [PyQuery(p).text() for p in section("p")]
+    assert section("p").eq(-1).text() == pdf.content["texts"]["s1.p5"].splitlines()[-1].strip()
+    body = b"".join(client.get(f"/portal/reports/{published.pk}/v1.pdf").streaming_content)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    tail = _between(text, "（五）监督保障", "二、主动公开政府信息情况")
+    assert "无。" not in tail and tail.endswith("".join(pdf.content["texts"]["s1.p5"].split())[-10:])
+
+
+def test_an_empty_required_part_without_heading_still_says_none_in_the_preview(people):
+    """Only optional parts are left out: an empty required one (section 五 of a draft) reads 无。."""
+    from django.template.loader import render_to_string
+
+    from reports.publishing.document import AnnualReportDocument
+
+    report = AnnualReportFactory(reporting_year__district=people.district, body=people.body)
+    html = PyQuery(render_to_string("reports/document.html", {"document": AnnualReportDocument(report)}))
+    assert html("#section-s5 p").text() == "无。"
+    assert "无。" not in html("#section-s1").text()
+
+
+HUGE = "9" * 20  # more than any database integer
+
+
+@pytest.mark.parametrize("path", [
+    f"/portal/reports/{HUGE}/", f"/portal/reports/{HUGE}/v1.pdf", "/portal/reports/{pk}/v" + HUGE + ".pdf",
+    f"/portal/reports/{HUGE}/data.json", f"/portal/reports/{HUGE}/data.csv", f"/portal/years/{HUGE}/data.csv",
+    "/portal/reports/0/", "/portal/reports/{pk}/v0.pdf",
+])
+def test_an_id_or_year_out_of_range_in_a_portal_url_is_a_404(client, portal_year, path):
+    year, published, draft = portal_year
+    assert client.get(path.format(pk=published.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("path", [f"/publishing/{HUGE}/status/", f"/publishing/{HUGE}/retry/",
+                                  f"/publishing/{HUGE}/reopen/"])
+def test_an_id_out_of_range_in_a_publishing_url_is_a_404(client, people, path):
+    client.force_login(people.admin)
+    method = client.get if path.endswith("status/") else client.post
+    assert method(path).status_code == 404

@@ -47,8 +47,32 @@ def test_a_member_of_the_public_finds_reads_and_downloads_a_report(page, live_se
     assert target.read_bytes().startswith(b"%PDF") and target.stat().st_size == pdf.size
 
 
+def test_a_member_of_the_public_searches_a_chinese_phrase_and_sees_it_in_context(page, live_server, portal_year):
+    _, published, draft = portal_year
+    page.goto(live_server.url + "/")
+    page.get_by_label("单位名称或全文").fill("检索词甲乙丙")
+    page.get_by_role("button", name="查找").click()
+    expect(page.locator("#result-summary")).to_contain_text("共 1 个单位")
+    expect(page.locator("#result-summary")).to_contain_text("“检索词甲乙丙”的查找结果")
+    row = page.get_by_role("row", name=re.compile(published.body_name))
+    expect(row.locator(".search-snippet mark")).to_have_text("检索词甲乙丙")
+    expect(row.locator(".search-snippet")).to_contain_text("公开全文检索词甲乙丙")
+    expect(page.get_by_role("row", name=re.compile(draft.body_name))).to_have_count(0)
+
+    page.get_by_label("单位名称或全文").fill("values")
+    page.get_by_role("button", name="查找").click()
+    expect(page.locator("#result-summary")).to_contain_text("共 0 个单位")
+    expect(page.locator("#report-list")).to_contain_text("没有找到报告。")
+
+    page.get_by_label("单位名称或全文").fill("甲乙丙")
+    page.get_by_role("button", name="查找").click()
+    page.get_by_role("link", name=published.body_name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(published.title)
+
+
 def test_axe_finds_no_accessibility_violation_on_the_portal(page, live_server, portal_year):
     year, published, draft = portal_year
-    for path in ("/", f"/portal/reports/{published.pk}/", "/portal/archive/", "/portal/?q=不存在的单位"):
+    for path in ("/", f"/portal/reports/{published.pk}/", "/portal/archive/", "/portal/?q=不存在的单位",
+                 "/portal/?q=甲乙丙"):
         page.goto(live_server.url + path)
         assert _axe_violations(page) == [], path

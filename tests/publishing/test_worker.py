@@ -14,6 +14,8 @@ from reports.signals import report_approved
 from tests.publishing.helpers import beijing_2020_report
 from tests.publishing.workers import RedisServer, Worker, app_broker, wait_until
 
+SLOW_FIRST_RENDER = "tests.publishing.slow_worker"  # a worker whose first render attempt takes 120 s
+
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
@@ -77,7 +79,7 @@ def _rendering(report):
 
 
 def test_a_worker_killed_mid_render_is_replaced_and_the_report_published_once(workers, settings):
-    slow = workers(env={"NIANBAO_TEST_RENDER_DELAY": "120"})
+    slow = workers(app=SLOW_FIRST_RENDER)
     report = beijing_2020_report()
     report_approved.send(sender=AnnualReport, report_id=report.pk)
     claimed = wait_until(lambda: _rendering(report), 60, "render started")
@@ -94,7 +96,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_report_published_once(wo
 
 
 def test_a_pool_process_killed_mid_render_is_redelivered_by_reject_on_worker_lost(workers):
-    worker = workers(pool="prefork", env={"NIANBAO_TEST_RENDER_DELAY": "120"})
+    worker = workers(pool="prefork", app=SLOW_FIRST_RENDER)
     report = beijing_2020_report()
     report_approved.send(sender=AnnualReport, report_id=report.pk)
     claimed = wait_until(lambda: _rendering(report), 60, "render started")

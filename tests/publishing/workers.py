@@ -69,7 +69,8 @@ def _listening(port: int) -> bool:
 class Worker:
     """`celery worker` in a subprocess on the test database and the given broker."""
 
-    def __init__(self, broker: str, workdir: Path, *, pool: str = "solo", env: dict | None = None):
+    def __init__(self, broker: str, workdir: Path, *, pool: str = "solo", app: str = "config.celery_app",
+                 env: dict | None = None):
         db = settings.DATABASES["default"]
         self.name = f"pub-{uuid.uuid4().hex[:6]}"
         self.log = workdir / f"{self.name}.log"
@@ -80,7 +81,7 @@ class Worker:
             **(env or {}),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", f"--pool={pool}",
+            [sys.executable, "-m", "celery", "-A", app, "worker", f"--pool={pool}",
              "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
              f"--hostname={self.name}@%h"],
             cwd=ROOT, env=full_env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from reports.models import AnnualReport
 from reports.publishing.document import AnnualReportDocument
-from reports.publishing.pdf import render
+from reports.publishing.pdf import MissingGlyphs, render
+from reports.publishing.tasks import missing_glyphs_reason
 
 
 class Command(BaseCommand):
@@ -32,10 +33,13 @@ class Command(BaseCommand):
             raise CommandError("有多个单位符合：" + "、".join(r.body_name for r in found) + "。请用单位代码。")
         report = found[0]
         now = timezone.now()
-        rendered = render("reports/pdf/report.html", {
-            "document": AnnualReportDocument(report), "signed_on": timezone.localdate(now),
-            "created": now, "modified": now,
-        })
+        document = AnnualReportDocument(report)
+        try:
+            rendered = render("reports/pdf/report.html", {
+                "document": document, "signed_on": timezone.localdate(now), "created": now, "modified": now,
+            })
+        except MissingGlyphs as exc:
+            raise CommandError(missing_glyphs_reason(document, exc.characters)) from exc
         Path(out).write_bytes(rendered.pdf)
         if html:
             Path(html).write_text(rendered.html, encoding="utf-8")
