@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
-from reports.selectors import report_check, reports_visible_to
+from reports.selectors import report_check
 
 from . import export, selectors, services
 from .diff import report_redline
@@ -24,13 +25,6 @@ from .forms import ApproveForm, ReturnForm, StatusForm
 from .models import Notification
 from .permissions import refusal
 
-
-def _report_for(request, pk):
-    """Another body's report does not exist for this person (404), whatever its id."""
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    if not request.user.has_perm("review.view_review", report):
-        raise PermissionDenied("您无权查看这份报告。")
-    return report
 
 
 @login_required
@@ -73,7 +67,7 @@ def _refusal(user, report) -> str | None:
 
 @login_required
 def report_review(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     return render(request, "reports/review/review.html", review_context(request, report))
 
 
@@ -98,7 +92,7 @@ def _expected(request) -> str | None:
 @login_required
 @require_POST
 def submit(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     _act(request, report, services.report_submit, "报告已提交，等待部门负责人审核。", expected_status=_expected(request))
     return redirect("reports:overview", pk=report.pk)
 
@@ -106,7 +100,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     _act(request, report, services.report_withdraw, "已撤回提交，报告可以继续修改。", expected_status=_expected(request))
     return redirect("reports:overview", pk=report.pk)
 
@@ -114,7 +108,7 @@ def withdraw(request, pk):
 @login_required
 @require_POST
 def approve(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "页面已过期，请刷新后重试。")
@@ -128,7 +122,7 @@ def approve(request, pk):
 @login_required
 @require_POST
 def send_back(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     form = ReturnForm(request.POST, targets=selectors.target_choices(report.format))
     if not form.is_valid():
         messages.error(request, "退回未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
@@ -146,7 +140,7 @@ def send_back(request, pk):
 
 @login_required
 def timeline_export(request, pk, fmt):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     if not request.user.has_perm("review.export_timeline", report):
         raise PermissionDenied("只有区管理员可以导出时间线。")
     if fmt == "csv":
