@@ -111,10 +111,16 @@ class AnnualReport(models.Model):
         return self.reporting_year.format
 
     @property
-    def is_editable(self) -> bool:
-        from .workflow import EDITABLE_STATUSES  # the one table of states (workflow imports this module)
+    def state(self):
+        """What the status means (reports.workflow.STATES): who holds it, whether it is editable, its
+        review level. Templates ask this instead of comparing status strings."""
+        from .workflow import state_of  # the one table of states (workflow imports this module)
 
-        return self.status in EDITABLE_STATUSES
+        return state_of(self.status)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state.editable
 
     @property
     def carry_over_note(self) -> str:

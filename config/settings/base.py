@@ -282,6 +282,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nia
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 # Where the site is reached from outside, for the links in e-mails (no trailing slash needed).
 SITE_URL = env("NIANBAO_SITE_URL", default="http://localhost:8000")
+# The overview and review pages ask for the report's status this often (seconds).
+REPORT_STATUS_POLL_SECONDS = env.int("NIANBAO_STATUS_POLL_SECONDS", default=10)
 
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
 DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed", "reports.importing.demo.seed"]
