@@ -87,6 +87,18 @@ HOLDER_ROLE: dict[str, str | None] = {s: state.holder for s, state in STATES.ite
 REVIEW_STATUSES = frozenset(s for s, state in STATES.items() if state.review_level)
 
 
+def _review_levels() -> tuple[str, ...]:
+    """The review states in the order a submitted report passes them (follow "approve")."""
+    levels, status = [], TRANSITIONS[(S.DRAFT, "submit")][0]
+    while status in REVIEW_STATUSES:
+        levels.append(status)
+        status = TRANSITIONS[(status, "approve")][0]
+    return tuple(levels)
+
+
+REVIEW_LEVELS = _review_levels()
+
+
 def sources(action: str) -> frozenset[str]:
     """The states from which `action` is possible."""
     return frozenset(t.source for t in TABLE if t.action == action)

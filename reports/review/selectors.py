@@ -11,7 +11,7 @@ from agencies.models import Role, RoleAssignment
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.selectors import ReportCheck, report_check
 from reports.timeline import AUTHOR_KINDS, designated_reviewer, report_authors
-from reports.workflow import HOLDER_ROLE, REVIEW_STATUSES, state_of
+from reports.workflow import HOLDER_ROLE, REVIEW_LEVELS, REVIEW_STATUSES, state_of
 
 from .models import ReviewComment
 from .permissions import level_one_approver
@@ -286,11 +286,16 @@ def review_deadlocks(rows) -> dict[int, Deadlock]:
 
 def reviewer_candidates(report: AnnualReport) -> list[tuple[int, str]]:
     """Whom a district administrator may hand the current level to: the district's 部门负责人 and
-    主管主任 (active, holding the role today) who did not edit, explain or submit the report and,
-    at level two, did not approve level one. [(user id, "姓名（单位·角色）")]."""
+    主管主任 (active, holding the role today) who did not edit, explain or submit the report, who
+    do not hold a later level of this body and, at level two, did not approve level one.
+    [(user id, "姓名（单位·角色）")]."""
     aside = set(report_authors(report))
     if report.status == S.PENDING_DIRECTOR and (approver := level_one_approver(report)) is not None:
         aside.add(approver)
+    # Nor whoever holds a later level in this body: two levels means two people.
+    later = [HOLDER_ROLE[s] for s in REVIEW_LEVELS[REVIEW_LEVELS.index(report.status) + 1:]]
+    aside |= set(RoleAssignment.objects.current(timezone.localdate())
+                 .filter(body_id=report.body_id, role__in=later).values_list("user_id", flat=True))
     people: dict[int, tuple[str, list[str]]] = {}
     for user_id, name, username, body_name, role in (
         RoleAssignment.objects.current(timezone.localdate())

@@ -19,6 +19,7 @@ from reports.workflow import (
     EDITABLE_STATUSES,
     HOLDER_ROLE,
     NOT_SUBMITTED,
+    REVIEW_LEVELS,
     REVIEW_STATUSES,
     STATES,
     TABLE,
@@ -42,6 +43,7 @@ def test_every_state_is_described_once_and_everything_else_is_derived_from_it():
     assert {t.source for t in TABLE} | {t.target for t in TABLE} <= set(STATES)
     assert TRANSITIONS[(S.PENDING_HEAD, "approve")] == (S.PENDING_DIRECTOR, E.APPROVED_HEAD)
     assert EDITABLE_STATUSES == NOT_SUBMITTED == {S.DRAFT, S.RETURNED} == sources("submit")
+    assert REVIEW_LEVELS == (S.PENDING_HEAD, S.PENDING_DIRECTOR)
     assert REVIEW_STATUSES == sources("approve") == sources("return") == {S.PENDING_HEAD, S.PENDING_DIRECTOR}
     assert HOLDER_ROLE[S.PENDING_HEAD] == Role.DEPT_HEAD and HOLDER_ROLE[S.PENDING_DIRECTOR] == Role.DIRECTOR
     assert HOLDER_ROLE[S.PUBLISHED] is None and HOLDER_ROLE[S.APPROVED] is None
