@@ -194,3 +194,25 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
     assert inbox_count(people.head) == 1
     report_approve(report=other, by=people.head)
     assert inbox_count(people.head) == 0 and inbox_count(people.director) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_mails_the_notice_of_an_approval(celery_worker_process, people):
+    """The whole path: the approval commits, its mail task goes through Redis to a real worker,
+    which sends the mail (its own locmem backend) and marks the notice mailed."""
+    from django.db import connection as db
+
+    from tests.publishing.workers import wait_until
+
+    report = AnnualReportFactory(body=people.body, reporting_year__district=people.district,
+                                 reporting_year__year=2025, filled=True)
+    report_submit(report=report, by=people.filler)
+    notice = Notification.objects.get(recipient=people.head, kind="submitted")
+
+    def mailed():
+        db.close()  # see the worker's commit
+        return Notification.objects.get(pk=notice.pk).emailed_at
+
+    wait_until(mailed, 60, "the worker mailed the notice")
+    assert mail.outbox == []  # nothing was sent by this process
