@@ -216,3 +216,16 @@ def test_the_real_worker_mails_the_notice_of_an_approval(celery_worker_process, 
 
     wait_until(mailed, 60, "the worker mailed the notice")
     assert mail.outbox == []  # nothing was sent by this process
+
+
+def test_every_poll_on_the_overview_is_marked_as_a_poll(client, people):
+    """The ops side keys on X-Nianbao-Poll: such requests do not extend the idle timeout."""
+    import json
+
+    approved = AnnualReportFactory(body=people.body, reporting_year__district=people.district,
+                                   reporting_year__year=2025, approved=True)
+    client.force_login(people.filler)
+    page = PyQuery(client.get(reverse("reports:overview", args=[approved.pk])).content.decode())
+    pollers = page("[hx-trigger^=every]")
+    assert {p.attr("id") for p in pollers.items()} == {"report-status-live", "publication-status"}
+    assert all(json.loads(p.attr("hx-headers")) == {"X-Nianbao-Poll": "1"} for p in pollers.items())
