@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.dates import cn_date
+
 from .errors import AdminError
 from .models import AdminAction, Body, BodyName, District, Role, RoleAssignment, User
 from .services import user_set_initial_password
@@ -31,10 +33,6 @@ def admin_action_record(*, district: District, actor: User | None, kind: str, su
     log.info("admin_action", kind=kind, district=district.pk, actor=actor.pk if actor else None,
              body=body.pk if body else None, person=person.pk if person else None)
     return action
-
-
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _d(day: date | None) -> str | None:
@@ -83,7 +81,7 @@ def body_rename(*, body: Body, new_name: str, effective: date, by: User, short_n
         names = [BodyName.objects.create(body=body, name=body.name, valid_from=body.active_from)]
     current = names[-1]
     if effective <= current.valid_from:
-        raise AdminError(f"更名日期须晚于上次更名的日期（{_cn(current.valid_from)}）。")
+        raise AdminError(f"更名日期须晚于上次更名的日期（{cn_date(current.valid_from)}）。")
     old_name = body.name
     current.valid_to = effective - timedelta(days=1)
     current.save(update_fields=["valid_to"])
@@ -93,7 +91,7 @@ def body_rename(*, body: Body, new_name: str, effective: date, by: User, short_n
         body.short_name = short_name.strip()
     body.save(update_fields=["name", "short_name"])
     admin_action_record(district=body.district, actor=by, kind=K.BODY_RENAMED, body=body,
-                        summary=f"单位更名：{old_name} → {new_name}（{_cn(effective)}起）",
+                        summary=f"单位更名：{old_name} → {new_name}（{cn_date(effective)}起）",
                         data={"from": old_name, "to": new_name, "effective": _d(effective)})
     return body
 
@@ -103,7 +101,7 @@ def body_close(*, body: Body, on: date, by: User) -> Body:
     """撤销: the body stops on `on`; roles held in it end that day too."""
     body = Body.objects.select_for_update().get(pk=body.pk)
     if body.active_to is not None:
-        raise AdminError(f"该单位已于{_cn(body.active_to)}撤销。")
+        raise AdminError(f"该单位已于{cn_date(body.active_to)}撤销。")
     if on < body.active_from:
         raise AdminError("撤销日期不能早于单位的启用日期。")
     body.active_to = on
@@ -115,7 +113,7 @@ def body_close(*, body: Body, on: date, by: User) -> Body:
     RoleAssignment.objects.filter(pk__in=ended).update(end_date=on)
     RoleAssignment.objects.filter(body=body, start_date__gt=on).delete()
     admin_action_record(district=body.district, actor=by, kind=K.BODY_CLOSED, body=body,
-                        summary=f"撤销单位：{body.name}（{_cn(on)}）",
+                        summary=f"撤销单位：{body.name}（{cn_date(on)}）",
                         data={"active_to": _d(on), "roles_ended": ended})
     return body
 
@@ -214,7 +212,7 @@ def role_assign(*, user: User, role: str, by: User, district: District, body: Bo
         if body is None or body.district_id != district.pk:
             raise AdminError("请选择本区的单位。")
         if body.active_to is not None and start_date > body.active_to:
-            raise AdminError(f"{body.name}已于{_cn(body.active_to)}撤销，不能再分配角色。")
+            raise AdminError(f"{body.name}已于{cn_date(body.active_to)}撤销，不能再分配角色。")
     overlapping = RoleAssignment.objects.filter(user=user, role=role, **scope).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start_date))
     if end_date is not None:
@@ -236,7 +234,7 @@ def role_end(*, assignment: RoleAssignment, end_date: date, by: User, district: 
     assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related("user", "body").get(
         pk=assignment.pk)
     if end_date < assignment.start_date:
-        raise AdminError(f"截止日期不能早于起始日期（{_cn(assignment.start_date)}）。")
+        raise AdminError(f"截止日期不能早于起始日期（{cn_date(assignment.start_date)}）。")
     if assignment.role == Role.DISTRICT_ADMIN and assignment.user_id == by.pk:
         raise AdminError("不能结束自己的区管理员角色，请由其他区管理员操作。")
     before = assignment.end_date
@@ -245,7 +243,7 @@ def role_end(*, assignment: RoleAssignment, end_date: date, by: User, district: 
     admin_action_record(district=district, actor=by, kind=K.ROLE_ENDED, person=assignment.user,
                         body=assignment.body,
                         summary=f"结束角色：{assignment.user.display_name} 的{assignment.get_role_display()}"
-                                f"（{_cn(end_date)}止）",
+                                f"（{cn_date(end_date)}止）",
                         data={"assignment": assignment.pk, "role": assignment.role,
                               "end_date": [_d(before), _d(end_date)]})
     return assignment

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+import pgtrigger
+
 from config.append_only import AppendOnly
 
 
@@ -172,18 +174,21 @@ class SecurityEvent(AppendOnly, models.Model):
         PASSWORD_CHANGED = "password_changed", "修改密码"
 
     kind = models.CharField("事件", max_length=30, choices=Kind.choices)
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="用户")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, verbose_name="用户")
     username = models.CharField("登录名", max_length=150, blank=True)
     ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     user_agent = models.CharField("浏览器", max_length=300, blank=True)
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
     )
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "安全日志"
         ordering = ["-created_at"]
+        # PostgreSQL refuses to change or delete a row, whatever the path (queryset, raw SQL, cascade).
+        triggers = [pgtrigger.Protect(name="security_event_append_only",
+                                      operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
@@ -207,14 +212,16 @@ class AdminAction(AppendOnly, models.Model):
         ROLE_ASSIGNED = "role_assigned", "分配角色"
         ROLE_ENDED = "role_ended", "结束角色"
         PEOPLE_IMPORTED = "people_imported", "批量导入人员"
+        YEAR_OPENED = "year_opened", "开启报告年度"
+        YEAR_SCHEDULE_CHANGED = "year_schedule_changed", "修改报送截止日期与提醒"
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admin_actions", verbose_name="区")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name="操作人")
     kind = models.CharField("操作", max_length=30, choices=Kind.choices)
-    body = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="admin_actions",
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="admin_actions",
                              verbose_name="单位")
-    person = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="admin_actions",
+    person = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="admin_actions",
                                verbose_name="人员")
     summary = models.CharField("摘要", max_length=300)
     data = models.JSONField("详情", default=dict, blank=True)
@@ -223,6 +230,7 @@ class AdminAction(AppendOnly, models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "管理操作记录"
         ordering = ["-created_at", "-pk"]
+        triggers = [pgtrigger.Protect(name="admin_action_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.summary}"

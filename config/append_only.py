@@ -1,4 +1,11 @@
-"""Records that are written once and never changed: the timeline, the admin log, the security log."""
+"""Records that are written once and never changed: the timeline, the admin log, the security log.
+
+Two layers: this mixin refuses `save()` of an existing row and `delete()` of an instance with a
+clear message; PostgreSQL itself refuses every UPDATE and DELETE of those tables (a trigger
+declared in each model's Meta with django-pgtrigger), so a queryset update, raw SQL or a cascade
+cannot rewrite the record either. Foreign keys to these rows' subjects are PROTECT, never
+CASCADE or SET_NULL (both would be a hidden DELETE or UPDATE). The SQLite demo has the mixin only.
+"""
 
 
 class AppendOnly:

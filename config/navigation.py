@@ -1,8 +1,13 @@
-"""The main navigation: one list, each entry shown only to those whose roles allow it."""
+"""The main navigation: one list, each entry shown only to those whose roles allow it.
+
+Lazy: the entries and their badges are computed only when a template shows them (base.html), so a
+fragment (an htmx poll, a partial page) costs nothing; each badge is one COUNT query.
+"""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 
@@ -28,10 +33,13 @@ NAV_ITEMS = [
 ]
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+def is_fragment(request) -> bool:
+    """An htmx request or a status poll: answered with a piece of a page, never the navigation."""
+    return request.headers.get("HX-Request") == "true" or request.headers.get("X-Nianbao-Poll") == "1"
+
+
+def nav_items(request) -> list[dict]:
+    user = request.user
     items = []
     for item in NAV_ITEMS:
         if item.perm is None or user.has_perm(item.perm):
@@ -43,4 +51,11 @@ def navigation(request):
     current = max((i for i in items if request.path.startswith(i["url"])), key=lambda i: len(i["url"]), default=None)
     if current:
         current["active"] = True
-    return {"nav_items": items}
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or is_fragment(request):
+        return {"nav_items": []}
+    return {"nav_items": SimpleLazyObject(lambda: nav_items(request))}

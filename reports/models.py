@@ -4,6 +4,7 @@ its own version number, so that two people editing different sections never conf
 from datetime import date
 
 from django.conf import settings
+import pgtrigger
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -11,7 +12,9 @@ from config.append_only import AppendOnly
 
 from agencies.models import Body, District
 
-from .formats import get_format
+from .formats import available_formats, get_format
+
+FORMAT_VERSIONS = sorted({version for version, _ in available_formats()})
 
 
 def default_reminder_days():
@@ -36,7 +39,11 @@ class ReportingYear(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "报告年度"
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["district", "year"], name="one_reporting_year_per_district")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="one_reporting_year_per_district"),
+            models.CheckConstraint(condition=models.Q(format_version__in=FORMAT_VERSIONS),
+                                   name="reporting_year_known_format_version"),
+        ]
 
     def __str__(self):
         return f"{self.year}年度"
@@ -59,9 +66,6 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", "已批准·待发布"
     PUBLISH_FAILED = "publish_failed", "发布失败"
     PUBLISHED = "published", "已发布"
-
-
-EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 
 
 class AnnualReport(models.Model):
@@ -88,7 +92,10 @@ class AnnualReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
         ordering = ["reporting_year", "body__kind", "body__sort_order"]
-        constraints = [models.UniqueConstraint(fields=["reporting_year", "body"], name="one_report_per_body_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["reporting_year", "body"], name="one_report_per_body_year"),
+            models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="annual_report_known_status"),
+        ]
 
     def __str__(self):
         return f"{self.body_name}{self.year}年政府信息公开工作年度报告"
@@ -106,8 +113,16 @@ class AnnualReport(models.Model):
         return self.reporting_year.format
 
     @property
+    def state(self):
+        """What the status means (reports.workflow.STATES): who holds it, whether it is editable, its
+        review level. Templates ask this instead of comparing status strings."""
+        from .workflow import state_of  # the one table of states (workflow imports this module)
+
+        return state_of(self.status)
+
+    @property
     def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
+        return self.state.editable
 
     @property
     def carry_over_note(self) -> str:
@@ -144,29 +159,38 @@ class ReportSection(models.Model):
         return f"{self.report} · {self.key}"
 
 
+class EventKind(models.TextChoices):
+    """What happened to a report (ReportEvent.Kind)."""
+
+    OPENED = "opened", "创建报告"
+    SAVED = "saved", "保存"
+    EXPLAINED = "explained", "保存预警说明"
+    SUBMITTED = "submitted", "提交审核"
+    WITHDRAWN = "withdrawn", "撤回提交"
+    APPROVED_HEAD = "approved_head", "部门负责人审核通过"
+    APPROVED_DIRECTOR = "approved_director", "主管主任审核通过"
+    RETURNED = "returned", "退回修改"
+    PUBLISHED = "published", "发布"
+    PUBLISH_FAILED = "publish_failed", "发布失败"
+    PUBLISH_RETRIED = "publish_retried", "重新发布"
+    REMINDED = "reminded", "催报提醒"
+    IMPORTED = "imported", "导入历史报告"
+    REVIEWER_ASSIGNED = "reviewer_assigned", "指定审核人"
+
+
 class ReportEvent(AppendOnly, models.Model):
     """The timeline: every save, submission, withdrawal, approval, return and publication.
 
     Append-only, written by the service that acts, in the same transaction (Zulip's RealmAuditLog).
+    PostgreSQL itself refuses to change or delete a row (a trigger), so a queryset update, raw SQL
+    or a cascade cannot rewrite the record either; a report with a timeline cannot be deleted.
     """
 
     append_only_name = "时间线"
 
-    class Kind(models.TextChoices):
-        OPENED = "opened", "创建报告"
-        SAVED = "saved", "保存"
-        SUBMITTED = "submitted", "提交审核"
-        WITHDRAWN = "withdrawn", "撤回提交"
-        APPROVED_HEAD = "approved_head", "部门负责人审核通过"
-        APPROVED_DIRECTOR = "approved_director", "主管主任审核通过"
-        RETURNED = "returned", "退回修改"
-        PUBLISHED = "published", "发布"
-        PUBLISH_FAILED = "publish_failed", "发布失败"
-        PUBLISH_RETRIED = "publish_retried", "重新发布"
-        REMINDED = "reminded", "催报提醒"
-        IMPORTED = "imported", "导入历史报告"
+    Kind = EventKind
 
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events", verbose_name="报告")
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="events", verbose_name="报告")
     kind = models.CharField("事件", max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name="操作人")
@@ -181,6 +205,14 @@ class ReportEvent(AppendOnly, models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "报告时间线"
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="report_event_known_kind"),
+            models.CheckConstraint(
+                condition=models.Q(from_status__in=["", *ReportStatus.values])
+                & models.Q(to_status__in=["", *ReportStatus.values]),
+                name="report_event_known_statuses"),
+        ]
+        triggers = [pgtrigger.Protect(name="report_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.report} · {self.get_kind_display()}"

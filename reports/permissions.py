@@ -24,7 +24,17 @@ def is_report_viewer(user, report):
         return False
     body = report.body
     return (is_filler_of_body(user, body) or is_dept_head_of_body(user, body) or is_director_of_body(user, body)
-            or is_admin_of_body_district(user, body))
+            or is_admin_of_body_district(user, body) or is_designated_reader(user, report))
+
+
+def is_designated_reader(user, report) -> bool:
+    """A reviewer of another body whom a district administrator handed this report's review
+    (指定审核人) may read it."""
+    if not is_reviewer(user):
+        return False
+    from .timeline import designated_report_ids
+
+    return designated_report_ids(user).filter(report_id=report.pk).exists()
 
 
 @rules.predicate

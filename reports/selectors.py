@@ -17,9 +17,12 @@ def reports_visible_to(user):
     body_ids = set()
     for role in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR):
         body_ids |= roles.body_ids(role)
-    return AnnualReport.objects.filter(
-        Q(body_id__in=body_ids) | Q(body__district_id__in=roles.districts)
-    ).select_related("reporting_year", "body", "body__district")
+    visible = Q(body_id__in=body_ids) | Q(body__district_id__in=roles.districts)
+    if roles.holds(Role.DEPT_HEAD) or roles.holds(Role.DIRECTOR):
+        from .timeline import designated_report_ids
+
+        visible |= Q(pk__in=designated_report_ids(user))  # 指定审核人: another body's report to review
+    return AnnualReport.objects.filter(visible).select_related("reporting_year", "body", "body__district")
 
 
 @dataclass

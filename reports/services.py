@@ -15,7 +15,7 @@ from .formats import rules as format_rules
 from .formats.cells import format_cell, from_json_value, parse_cell, to_json_value
 from .formats.cells import CellValueError
 from .models import AnnualReport, ReportEvent, ReportingYear, ReportSection
-from .selectors import ReportContent
+from .selectors import ReportContent, report_check
 from .timeline import event_record
 
 log = structlog.get_logger(__name__)
@@ -55,7 +55,9 @@ def _carry_over(fmt, previous: AnnualReport | None, previous_year: int) -> tuple
     return values, carried
 
 
-def annual_report_create(*, reporting_year: ReportingYear, body: Body) -> AnnualReport:
+def annual_report_create(*, reporting_year: ReportingYear, body: Body, by: User | None = None) -> AnnualReport:
+    """A body's draft for the year, with what it carries over; `by` is who opened it (None: the
+    system, e.g. the demo seeder)."""
     fmt = reporting_year.format
     previous = (
         AnnualReport.objects.filter(body=body, reporting_year__year=reporting_year.year - 1)
@@ -72,7 +74,7 @@ def annual_report_create(*, reporting_year: ReportingYear, body: Body) -> Annual
         if values:
             values = _with_totals(fmt, section, values)
         ReportSection.objects.create(report=report, key=section.key, values=values)
-    event_record(report=report, kind=ReportEvent.Kind.OPENED, to_status=report.status,
+    event_record(report=report, kind=ReportEvent.Kind.OPENED, actor=by, to_status=report.status,
                  data={"carried_over": sorted(k for k in carried if not k.startswith("_"))})
     return report
 
@@ -91,7 +93,7 @@ def reporting_year_open(*, district: District, year: int, by: User | None, deadl
     )
     bodies = Body.objects.filter(district=district).active_during(date(year, 1, 1), date(year, 12, 31))
     for body in bodies.prefetch_related("names"):
-        annual_report_create(reporting_year=reporting_year, body=body)
+        annual_report_create(reporting_year=reporting_year, body=body, by=by)
     log.info("reporting_year_opened", year=year, district=district.pk, bodies=bodies.count())
     return reporting_year
 
@@ -206,9 +208,24 @@ def _label(fmt, key: str) -> str:
 
 
 @transaction.atomic
-def report_explanations_save(*, report: AnnualReport, explanations: dict[str, str], by: User) -> None:
+def report_explanations_save(*, report: AnnualReport, explanations: dict[str, str], by: User,
+                             request=None) -> dict:
+    """Save the explanations of the soft-rule warnings. They are content the reviewers read, so
+    the change goes into the timeline (and its writer stands aside from the review). Returns the
+    explanations changed: {rule id: (before, after)}."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ReportLocked(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
-    report.explanations = {k: v.strip()[:2000] for k, v in explanations.items() if v.strip()}
-    report.save(update_fields=["explanations", "updated_at"])
+    before = dict(report.explanations)
+    after = {k: v.strip()[:2000] for k, v in explanations.items() if v.strip()}
+    changed = section_changes(before, after)
+    if changed:
+        report.explanations = after
+        report.save(update_fields=["explanations", "updated_at"])
+        warnings = {w.rule_id: w.message for w in report_check(report).soft_warnings}
+        event_record(report=report, kind=ReportEvent.Kind.EXPLAINED, actor=by, request=request, data={
+            "changes": {k: {"label": f"预警说明：{warnings.get(k, '已不再出现的预警')}", "before": old, "after": new}
+                        for k, (old, new) in changed.items()},
+        })
+        log.info("report_explanations_saved", report=report.pk, changed=sorted(changed))
+    return changed

@@ -85,3 +85,32 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 __all__ = ["UserFactory"]
+
+
+class MailQueue:
+    """The notice e-mails queued for Celery (reports/review/tasks.py) during a test. `deliver()` runs
+    the task here as the worker would (locmem backend: the mails land in django.core.mail.outbox)."""
+
+    def __init__(self):
+        self.batches: list[list[int]] = []
+
+    def deliver(self) -> int:
+        from reports.review.tasks import send_notification_emails_task
+
+        batches, self.batches = self.batches, []
+        results = [send_notification_emails_task.apply(args=(batch,)) for batch in batches]
+        return sum(r.result for r in results if r.successful())
+
+
+@pytest.fixture
+def mail_queue(monkeypatch):
+    """Catches what would go to the broker, so that a test can look at the queue and deliver it."""
+    from reports.review.tasks import send_notification_emails_task
+
+    queue = MailQueue()
+
+    def enqueue(args=None, kwargs=None, **options):
+        queue.batches.append(list(args[0]))
+
+    monkeypatch.setattr(send_notification_emails_task, "apply_async", enqueue)
+    return queue

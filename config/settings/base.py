@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_structlog",
     "simple_history",
+    "pgtrigger",  # the append-only records are enforced by PostgreSQL triggers (config/append_only.py)
     "agencies",
     "reports",
     "reports.review",
@@ -278,6 +279,13 @@ CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "sc
 # ------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="年报系统 <nianbao@localhost>")
+# Mail is sent by a Celery task (reports/review/tasks.py), never inside a request; a mail server
+# that hangs is given up after this many seconds and the task retries later.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+# Where the site is reached from outside, for the links in e-mails (no trailing slash needed).
+SITE_URL = env("NIANBAO_SITE_URL", default="http://localhost:8000")
+# The overview and review pages ask for the report's status this often (seconds).
+REPORT_STATUS_POLL_SECONDS = env.int("NIANBAO_STATUS_POLL_SECONDS", default=10)
 
 # DEMO: each app adds its part of `manage.py seed_demo`, in this order.
 DEMO_SEEDERS = ["agencies.demo.seed", "reports.demo.seed", "reports.importing.demo.seed"]

@@ -25,7 +25,7 @@ def board_workbook(board: Board) -> bytes:
     red = PatternFill("solid", fgColor="F8D7DA")
     for row in board.rows:
         last = row.last_activity.replace(tzinfo=None) if row.last_activity else None
-        ws.append([row.body_name, row.kind_label, row.status_label, row.holder_role,
+        ws.append([row.body_name, row.kind_label, row.status_label, row.holder_role or "—",
                    "、".join(row.holders), row.days_in_state, last, row.last_kind, row.days_to_deadline,
                    "是" if row.overdue else "否"])
         if row.overdue:

@@ -15,6 +15,11 @@ ROW = ('<tr{}><th scope="row"><a href="{}">{}</a></th>'
 
 
 def _holder(row: BoardRow):
+    if row.stuck:  # every holder of the level must stand aside: the administrator hands it on
+        return format_html('{}：{}<div class="small text-danger stuck">{} <a href="{}">指定审核人</a></div>',
+                           row.holder_role, row.holders_text or "—", row.stuck, row.review_href)
+    if not row.holder_role:  # published, or being published: nobody's turn
+        return "—"
     if row.holders:
         return format_html("{}：{}", row.holder_role, row.holders_text)
     if row.holder_role != "区管理员":

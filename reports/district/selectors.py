@@ -2,7 +2,8 @@
 has been there and how close the deadline is; the counts per state; progress over the weeks.
 
 A fixed number of queries whatever the number of bodies: one for the reports with their timeline
-aggregates, one for the people who hold them, one for the weekly progress.
+aggregates, one for the people who hold them, two for the review levels nobody can take (every
+holder must stand aside), one for the weekly progress.
 """
 
 from collections import Counter
@@ -16,11 +17,10 @@ from django.utils import timezone
 from agencies.models import BodyKind, Role, RoleAssignment
 
 from ..models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
+from ..review.selectors import review_deadlocks
+from ..workflow import HOLDER_ROLE, NOT_SUBMITTED
 
 S = ReportStatus
-HOLDER_ROLE = {S.DRAFT: Role.FILLER, S.RETURNED: Role.FILLER, S.PENDING_HEAD: Role.DEPT_HEAD,
-               S.PENDING_DIRECTOR: Role.DIRECTOR}
-NOT_SUBMITTED = frozenset({S.DRAFT, S.RETURNED})
 
 
 def district_years(district_ids):
@@ -42,7 +42,7 @@ class BoardRow:
     body_name: str  # the name in the report (its year's name)
     body_code: str
     body_kind: str
-    holder_role: str  # label: 填报人, 部门负责人, 主管主任, 区管理员
+    holder_role: str  # label: 填报人, 部门负责人, 主管主任, 区管理员; "" when nobody holds it (published)
     holders: list[str]
     state_since: datetime
     days_in_state: int
@@ -53,6 +53,7 @@ class BoardRow:
     href: str = ""
     last_text: str = ""
     current_name: str = ""  # the body's name today, for the search
+    stuck: str = ""  # why nobody can review it (every holder of the level must stand aside)
 
     @property
     def days_overdue(self) -> int:
@@ -65,6 +66,10 @@ class BoardRow:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.body_kind, "")
+
+    @property
+    def review_href(self) -> str:
+        return reverse("review:report", args=[self.report_id])
 
     @property
     def holders_text(self) -> str:
@@ -163,7 +168,7 @@ def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None =
     holders = _holders(reporting_year, [r["body_id"] for r in reports])
     days_to_deadline = (reporting_year.deadline - today).days
     overview = reverse("reports:overview", args=[0]).rsplit("0/", 1)[0]
-    admin_label = ROLE_LABELS[Role.DISTRICT_ADMIN]
+    stuck = review_deadlocks((r["pk"], r["status"], r["body_id"]) for r in reports)
     rows = []
     for r in reports:
         status, last = r["status"], r["last_activity"]
@@ -174,8 +179,9 @@ def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None =
         rows.append(BoardRow(
             report_id=r["pk"], status=status, body_name=r["body_name"], body_code=r["body__code"],
             body_kind=r["body__kind"], current_name=r["body__name"],
-            holder_role=ROLE_LABELS[role] if role else admin_label,
+            holder_role=ROLE_LABELS[role] if role else "",
             holders=holders.get((r["body_id"], role), []) if role else [],
+            stuck=stuck[r["pk"]].message if r["pk"] in stuck else "",
             state_since=since,
             days_in_state=max((today - timezone.localdate(since)).days, 0),
             last_activity=last,

@@ -7,12 +7,12 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.html import json_script
 from django.views.decorators.http import require_POST
 
+from ..access import report_for
 from ..errors import ReportError, SectionConflict
 from ..formats import rules as format_rules
 from ..formats.cells import CellValueError, parse_cell
@@ -20,13 +20,6 @@ from ..publishing.document import AnnualReportDocument, part_view, table_view
 from ..selectors import ReportContent, previous_report, report_check, reports_visible_to, results_by_section
 from ..services import report_explanations_save, report_section_save
 
-
-def _report_for(request, pk, perm="reports.view_report"):
-    """Another body's report does not exist for this person (404), whatever its id."""
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    if not request.user.has_perm(perm, report):
-        raise PermissionDenied("您无权修改这份报告。")
-    return report
 
 
 @login_required
@@ -37,7 +30,7 @@ def report_list(request):
 
 @login_required
 def report_overview(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     check = report_check(report)
     fmt = report.format
     sections = [
@@ -129,7 +122,7 @@ def _wants_json(request) -> bool:
 
 @login_required
 def section_edit(request, pk, key):
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     if request.method != "POST":
         return render(request, "reports/section_edit.html", _section_context(request, report, key))
     if not request.user.has_perm("reports.edit_report", report):
@@ -180,10 +173,10 @@ def section_edit(request, pk, key):
 @login_required
 @require_POST
 def explanations(request, pk):
-    report = _report_for(request, pk, perm="reports.edit_report")
+    report = report_for(request, pk, perm="reports.edit_report")
     given = {k[12:]: v for k, v in request.POST.items() if k.startswith("explanation:")}
     try:
-        report_explanations_save(report=report, explanations=given, by=request.user)
+        report_explanations_save(report=report, explanations=given, by=request.user, request=request)
     except ReportError as error:
         messages.error(request, error.message)
     else:
@@ -193,5 +186,5 @@ def explanations(request, pk):
 
 @login_required
 def preview(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     return render(request, "reports/preview.html", {"report": report, "document": AnnualReportDocument(report)})

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ..errors import ReportError
 from ..models import AnnualReport, ReportEvent, ReportStatus
+from ..signals import report_published
 from ..timeline import event_record
 from ..workflow import report_transition
 from .claims import Claim
@@ -90,6 +91,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
             "worker": pdf.worker, "task_id": pdf.task_id, "attempts": pdf.attempts}
     if report.status == ReportStatus.APPROVED:
         report_transition(report=report, action="publish", data=data)
+        report_published.send(sender=AnnualReport, report=report, version=pdf.version)  # notices, same transaction
     else:  # imported history, already published: its PDF is added, the state stays
         event_record(report=report, kind=ReportEvent.Kind.PUBLISHED, from_status=report.status,
                      to_status=report.status, data={**data, "imported": True})
@@ -149,6 +151,6 @@ def report_reopen(*, report: AnnualReport, by, reason: str, request=None) -> Ann
     pdf, _ = ReportPdf.objects.get_or_create(report=report, version=version)
     pdf.correction_reason, pdf.status, pdf.attempts, pdf.error = reason[:2000], ReportPdf.Status.PENDING, 0, ""
     pdf.save()
-    transaction.on_commit(lambda: report_reopened.send(sender=AnnualReport, report_id=report.pk, reason=reason))
+    report_reopened.send(sender=AnnualReport, report=report, by=by, reason=reason)  # notices, same transaction
     log.info("report_reopened", report=report.pk, by=by.pk, next_version=version)
     return report

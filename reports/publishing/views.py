@@ -2,26 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ..access import report_for
 from ..errors import ReportError
-from ..selectors import reports_visible_to
 from .services import report_publish_retry, report_reopen
 from .templatetags.publishing_tags import status_context
 
 
-def _report_for(request, pk):
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    if not request.user.has_perm("publishing.view_render_status", report):
-        raise PermissionDenied("您无权查看这份报告。")
-    return report
-
 
 @login_required
 def status(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "publishing.view_render_status")
     response = render(request, "publishing/status.html", status_context(report, request.user))
     response["Cache-Control"] = "no-store"
     return response
@@ -30,7 +23,7 @@ def status(request, pk):
 @login_required
 @require_POST
 def retry(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "publishing.view_render_status")
     try:
         report_publish_retry(report=report, by=request.user, request=request)
     except ReportError as error:
@@ -43,7 +36,7 @@ def retry(request, pk):
 @login_required
 @require_POST
 def reopen(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "publishing.view_render_status")
     try:
         report_reopen(report=report, by=request.user, reason=request.POST.get("reason", ""), request=request)
     except ReportError as error:

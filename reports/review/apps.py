@@ -9,4 +9,4 @@ class ReviewConfig(AppConfig):
     verbose_name = "审核"
 
     def ready(self):
-        from . import permissions  # noqa: F401  registers the rules
+        from . import permissions, receivers  # noqa: F401  registers the rules; notices of publishing

@@ -34,7 +34,7 @@ class TimelineRow:
 def _details(event: ReportEvent) -> list[str]:
     data = event.data or {}
     lines = []
-    if event.kind == ReportEvent.Kind.SAVED:
+    if event.kind in (ReportEvent.Kind.SAVED, ReportEvent.Kind.EXPLAINED):
         for change in (data.get("changes") or {}).values():
             before, after = change.get("before") or "（空）", change.get("after") or "（空）"
             if len(before) > 60 or len(after) > 60:

@@ -44,3 +44,16 @@ class ReturnForm(_ActionForm):
         rows = [{"target": r["target"], "text": r["text"]} for r in self.comments()] if self.is_bound else []
         rows += [{"target": "", "text": ""}] * BLANK_ROWS
         return [{"index": i, **row} for i, row in enumerate(rows[:MAX_COMMENTS])]
+
+
+class AssignReviewerForm(_ActionForm):
+    """指定审核人: one of the district's reviewers who did not edit the report."""
+
+    reviewer = forms.TypedChoiceField(label="指定审核人", coerce=int, empty_value=None,
+                                      widget=forms.Select(attrs={"class": "form-select"}),
+                                      error_messages={"required": "请选择审核人。",
+                                                      "invalid_choice": "请从列表中选择审核人。"})
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [("", "请选择…"), *candidates]

@@ -3,19 +3,22 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Role
-from agencies.selectors import user_roles
+from agencies.models import Role, RoleAssignment
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.selectors import ReportCheck, report_check
+from reports.timeline import AUTHOR_KINDS, designated_reviewer, report_authors
+from reports.workflow import HOLDER_ROLE, REVIEW_LEVELS, REVIEW_STATUSES, state_of
 
 from .models import ReviewComment
-from .permissions import is_report_author, level_one_approver
+from .permissions import level_one_approver
 
 S = ReportStatus
 E = ReportEvent.Kind
+ROLE_LABELS = dict(Role.choices)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ def waiting_since(report: AnnualReport) -> datetime | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Inboxes (待办)
+# Inboxes (待办): one query for the list, one COUNT for the navigation badge
 
 
 @dataclass
@@ -136,36 +139,171 @@ class InboxItem:
     days_waiting: int
     deadline: object
     recused: bool  # the person edited or submitted it: shown, but someone else must act
+    designated: bool = False  # handed to this person by a district administrator (指定审核人)
 
     @property
     def overdue(self) -> bool:
         return self.deadline < timezone.localdate()
 
 
+def _inbox_queryset(user):
+    """The reports waiting for `user` at a review level: in a body where they hold the level's role,
+    or handed to them (指定审核人) since the report entered that level; annotated with `recused`
+    (they must stand aside: the same rules as permissions.can_review, in SQL) and `since`."""
+    assignments = RoleAssignment.objects.current(timezone.localdate()).filter(user_id=user.pk)
+    held = Q()
+    for status in REVIEW_STATUSES:
+        held |= Q(status=status, body_id__in=assignments.filter(role=HOLDER_ROLE[status]).values("body_id"))
+    entered = (ReportEvent.objects.filter(report=OuterRef("report_id")).exclude(to_status="")
+               .order_by("-pk").values("pk")[:1])
+    later = ReportEvent.objects.filter(report=OuterRef("report_id"), kind=E.REVIEWER_ASSIGNED, pk__gt=OuterRef("pk"))
+    designated = (ReportEvent.objects.filter(report=OuterRef("pk"), kind=E.REVIEWER_ASSIGNED,
+                                             data__reviewer=user.pk, pk__gt=Subquery(entered))
+                  .filter(~Exists(later)))
+    authored = ReportEvent.objects.filter(report=OuterRef("pk"), kind__in=AUTHOR_KINDS, actor_id=user.pk)
+    last_submit = (ReportEvent.objects.filter(report=OuterRef(OuterRef("pk")), kind=E.SUBMITTED)
+                   .order_by("-pk").values("pk")[:1])
+    approved_one = ReportEvent.objects.filter(report=OuterRef("pk"), kind=E.APPROVED_HEAD, actor_id=user.pk,
+                                              pk__gt=Subquery(last_submit))
+    return (
+        AnnualReport.objects.filter(status__in=REVIEW_STATUSES)
+        .annotate(designated=Exists(designated))
+        .filter(held | Q(designated=True))
+        .annotate(recused=Exists(authored) | (Q(status=S.PENDING_DIRECTOR) & Exists(approved_one)))
+    )
+
+
 def inbox_for(user) -> list[InboxItem]:
-    roles = user_roles(user)
-    heads, directors = roles.body_ids(Role.DEPT_HEAD), roles.body_ids(Role.DIRECTOR)
-    if not heads and not directors:
+    if not getattr(user, "is_authenticated", False):
         return []
-    reports = (
-        AnnualReport.objects.filter(status=S.PENDING_HEAD, body_id__in=heads)
-        | AnnualReport.objects.filter(status=S.PENDING_DIRECTOR, body_id__in=directors)
+    reports = _inbox_queryset(user).annotate(
+        since=Max("events__created_at", filter=Q(events__to_status=F("status")))
     ).select_related("reporting_year", "body")
     now = timezone.now()
-    items = []
-    for report in reports:
-        since = waiting_since(report)
-        recused = bool(is_report_author(user, report)) or (
-            report.status == S.PENDING_DIRECTOR and level_one_approver(report) == user.pk)
-        items.append(InboxItem(
-            report=report,
-            level="部门负责人审核" if report.status == S.PENDING_HEAD else "主管主任审核",
-            since=since, days_waiting=(now - since).days if since else 0,
-            deadline=report.reporting_year.deadline, recused=recused,
-        ))
+    items = [
+        InboxItem(
+            report=report, level=state_of(report.status).level_label, since=report.since,
+            days_waiting=(now - report.since).days if report.since else 0,
+            deadline=report.reporting_year.deadline, recused=report.recused, designated=report.designated,
+        )
+        for report in reports
+    ]
     items.sort(key=lambda i: (i.recused, i.since or now))
     return items
 
 
 def inbox_count(user) -> int:
-    return sum(1 for item in inbox_for(user) if not item.recused)
+    """The navigation badge: one COUNT query, whatever the number of reports."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return _inbox_queryset(user).filter(recused=False).count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Recusal deadlock: every holder of the level must stand aside
+
+
+@dataclass(frozen=True)
+class Deadlock:
+    level_label: str  # 部门负责人审核
+    role_label: str  # 部门负责人
+    standing_aside: tuple[str, ...]  # names of the holders who must stand aside
+
+    @property
+    def message(self) -> str:
+        if not self.standing_aside:
+            return (f"本单位目前没有可以进行{self.level_label}的{self.role_label}，报告无法继续审核。"
+                    "请区管理员指定审核人。")
+        return (f"本单位的{self.role_label}（{'、'.join(self.standing_aside)}）编辑或审核过这份报告，均须回避，"
+                f"{self.level_label}无人可以进行。请区管理员指定其他审核人。")
+
+
+def _deadlock(status: str, holders: list[tuple[int, str]], aside: set[int], designee: int | None) -> Deadlock | None:
+    if designee is not None and designee not in aside:
+        return None
+    if any(pk not in aside for pk, _ in holders):
+        return None
+    role = HOLDER_ROLE[status]
+    return Deadlock(state_of(status).level_label, ROLE_LABELS[role], tuple(name for _, name in holders))
+
+
+def _holders_of(body_ids, roles) -> dict[tuple[int, str], list[tuple[int, str]]]:
+    holders: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for body_id, role, pk, name, username in (
+        RoleAssignment.objects.current(timezone.localdate())
+        .filter(body_id__in=body_ids, role__in=roles, user__is_active=True)
+        .order_by("user__full_name", "user_id")
+        .values_list("body_id", "role", "user_id", "user__full_name", "user__username")
+    ):
+        holders.setdefault((body_id, role), []).append((pk, name or username))
+    return holders
+
+
+def review_deadlock(report: AnnualReport) -> Deadlock | None:
+    """Why nobody can review this report at its current level, or None."""
+    if report.status not in REVIEW_STATUSES:
+        return None
+    aside = set(report_authors(report))
+    if report.status == S.PENDING_DIRECTOR and (approver := level_one_approver(report)) is not None:
+        aside.add(approver)
+    role = HOLDER_ROLE[report.status]
+    holders = _holders_of([report.body_id], [role]).get((report.body_id, role), [])
+    return _deadlock(report.status, holders, aside, designated_reviewer(report))
+
+
+def review_deadlocks(rows) -> dict[int, Deadlock]:
+    """For the board: {report id: Deadlock} among `rows` ((report id, status, body id)), in three
+    queries whatever their number."""
+    rows = [(pk, status, body_id) for pk, status, body_id in rows if status in REVIEW_STATUSES]
+    if not rows:
+        return {}
+    ids = [pk for pk, _, _ in rows]
+    authors: dict[int, set[int]] = {pk: set() for pk in ids}
+    level_one: dict[int, set[int]] = {pk: set() for pk in ids}  # who approved level one this round
+    designee: dict[int, int | None] = {}
+    events = (ReportEvent.objects.filter(report_id__in=ids).order_by("pk")
+              .values_list("report_id", "kind", "actor_id", "to_status", "data"))
+    for report_id, kind, actor_id, to_status, data in events:
+        if kind in AUTHOR_KINDS and actor_id is not None:
+            authors[report_id].add(actor_id)
+        if kind == E.SUBMITTED:
+            level_one[report_id] = set()
+        if kind == E.APPROVED_HEAD and actor_id is not None:
+            level_one[report_id].add(actor_id)
+        if to_status:
+            designee[report_id] = None  # a designation holds for the state it was made in
+        if kind == E.REVIEWER_ASSIGNED:
+            designee[report_id] = (data or {}).get("reviewer")
+    holders = _holders_of({b for _, _, b in rows}, {HOLDER_ROLE[s] for _, s, _ in rows})
+    out = {}
+    for pk, status, body_id in rows:
+        standing = authors[pk] | (level_one[pk] if status == S.PENDING_DIRECTOR else set())
+        found = _deadlock(status, holders.get((body_id, HOLDER_ROLE[status]), []), standing, designee.get(pk))
+        if found:
+            out[pk] = found
+    return out
+
+
+def reviewer_candidates(report: AnnualReport) -> list[tuple[int, str]]:
+    """Whom a district administrator may hand the current level to: the district's 部门负责人 and
+    主管主任 (active, holding the role today) who did not edit, explain or submit the report, who
+    do not hold a later level of this body and, at level two, did not approve level one.
+    [(user id, "姓名（单位·角色）")]."""
+    aside = set(report_authors(report))
+    if report.status == S.PENDING_DIRECTOR and (approver := level_one_approver(report)) is not None:
+        aside.add(approver)
+    # Nor whoever holds a later level in this body: two levels means two people.
+    later = [HOLDER_ROLE[s] for s in REVIEW_LEVELS[REVIEW_LEVELS.index(report.status) + 1:]]
+    aside |= set(RoleAssignment.objects.current(timezone.localdate())
+                 .filter(body_id=report.body_id, role__in=later).values_list("user_id", flat=True))
+    people: dict[int, tuple[str, list[str]]] = {}
+    for user_id, name, username, body_name, role in (
+        RoleAssignment.objects.current(timezone.localdate())
+        .filter(role__in=[Role.DEPT_HEAD, Role.DIRECTOR], body__district_id=report.body.district_id,
+                user__is_active=True)
+        .exclude(user_id__in=aside)
+        .order_by("body__kind", "body__sort_order", "role", "user__full_name")
+        .values_list("user_id", "user__full_name", "user__username", "body__name", "role")
+    ):
+        people.setdefault(user_id, (name or username, []))[1].append(f"{body_name}·{ROLE_LABELS[role]}")
+    return [(pk, f"{name}（{'；'.join(places)}）") for pk, (name, places) in people.items()]

@@ -1,4 +1,5 @@
-"""Submitting, withdrawing, approving and returning a report.
+"""Submitting, withdrawing, approving and returning a report; handing a deadlocked review level
+to another reviewer (指定审核人).
 
 Each service locks the report row, checks who may act (permissions.refusal), and moves the report
 through reports.workflow.report_transition — the one table of transitions, which writes the
@@ -14,7 +15,8 @@ from django.db import transaction
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.signals import report_approved
-from reports.workflow import report_transition
+from reports.timeline import event_record
+from reports.workflow import report_transition, state_of
 
 from . import notifications as notices
 from .models import ReviewComment, ReviewLevel
@@ -91,7 +93,7 @@ def report_withdraw(*, report: AnnualReport, by, expected_status: str | None = N
 
 
 def _level(report: AnnualReport) -> str:
-    return ReviewLevel.HEAD if report.status == S.PENDING_HEAD else ReviewLevel.DIRECTOR
+    return state_of(report.status).review_level
 
 
 @transaction.atomic
@@ -168,5 +170,42 @@ def report_return(*, report: AnnualReport, by, reason: str, comments=(), expecte
         url=notices.report_url(locked, "reports:overview"),
     )
     log.info("report_returned", report=locked.pk, by=by.pk, level=level, comments=len(checked))
+    report.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def report_reviewer_assign(*, report: AnnualReport, by, reviewer_id: int, expected_status: str | None = None,
+                           request=None) -> AnnualReport:
+    """指定审核人: when every holder of the current review level must stand aside, a district
+    administrator hands the level to another reviewer of the district who did not edit the report.
+    The report's state does not change; the timeline records who was chosen, by whom, and why."""
+    from .selectors import review_deadlock, reviewer_candidates
+
+    locked = (AnnualReport.objects.select_for_update().select_related("body", "body__district", "reporting_year")
+              .get(pk=report.pk))
+    if expected_status is not None and locked.status != expected_status:
+        raise ReportError(f"操作未执行：报告当前状态已变为“{locked.get_status_display()}”，请刷新页面。")
+    if not by.has_perm("review.assign_reviewer", locked):
+        if review_deadlock(locked) is None and by.has_perm("review.export_timeline", locked):
+            raise ReportError("这一级审核有人可以进行，不需要指定审核人。")
+        raise ReportError("只有本区的区管理员可以在审核人均须回避时指定审核人。")
+    deadlock = review_deadlock(locked)
+    candidates = dict(reviewer_candidates(locked))
+    if reviewer_id not in candidates:
+        raise ReportError("请从列表中选择审核人：只能指定本区未编辑过这份报告的部门负责人或主管主任。")
+    reviewer = notices.User.objects.get(pk=reviewer_id)
+    level = state_of(locked.status)
+    event_record(report=locked, kind=ReportEvent.Kind.REVIEWER_ASSIGNED, actor=by, request=request,
+                 comment=f"{level.level_label}指定由{candidates[reviewer_id]}进行。原因：{deadlock.message}",
+                 data={"level": level.review_level, "status": locked.status, "reviewer": reviewer.pk,
+                       "reviewer_name": reviewer.display_name, "standing_aside": list(deadlock.standing_aside)})
+    notices.notify(
+        users=[reviewer], report=locked, exclude=by, kind="reviewer_assigned",
+        title=f"{locked.title}指定由您审核",
+        body=f"区管理员{by.display_name}指定由您进行{locked.title}的{level.level_label}"
+             f"（本单位的审核人均须回避）。",
+    )
+    log.info("review_reviewer_assigned", report=locked.pk, by=by.pk, reviewer=reviewer.pk, level=level.review_level)
     report.status = locked.status
     return locked

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.send_back, name="return"),
+    path("<int:pk>/assign/", views.assign_reviewer, name="assign_reviewer"),
+    path("<int:pk>/status/", views.report_status, name="status"),
     path("<int:pk>/timeline.csv", views.timeline_export, {"fmt": "csv"}, name="timeline_csv"),
     path("<int:pk>/timeline.xlsx", views.timeline_export, {"fmt": "xlsx"}, name="timeline_xlsx"),
 ]

@@ -13,24 +13,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
-from reports.selectors import report_check, reports_visible_to
+from reports.workflow import REVIEW_STATUSES
+from reports.selectors import report_check
 
 from . import export, selectors, services
 from .diff import report_redline
-from .forms import ApproveForm, ReturnForm, StatusForm
+from .forms import ApproveForm, AssignReviewerForm, ReturnForm, StatusForm
 from .models import Notification
 from .permissions import refusal
 
-
-def _report_for(request, pk):
-    """Another body's report does not exist for this person (404), whatever its id."""
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    if not request.user.has_perm("review.view_review", report):
-        raise PermissionDenied("您无权查看这份报告。")
-    return report
 
 
 @login_required
@@ -40,7 +35,7 @@ def inbox(request):
     return render(request, "reports/review/inbox.html", {"items": selectors.inbox_for(request.user)})
 
 
-def review_context(request, report, *, return_form=None, approve_form=None) -> dict:
+def review_context(request, report, *, return_form=None, approve_form=None, assign_form=None) -> dict:
     check = report_check(report)
     targets = selectors.target_choices(report.format)
     initial = {"expected_status": report.status}
@@ -58,22 +53,37 @@ def review_context(request, report, *, return_form=None, approve_form=None) -> d
         "return_form": return_form or ReturnForm(initial=initial, targets=targets),
         "targets": targets,
         "last_return": last_return,
+        "returned": report.status == ReportStatus.RETURNED and last_return is not None,
         "last_comments": selectors.comments_of(last_return),
         "redline": report_redline(report, last_return) if resubmitted else None,
         "since": selectors.waiting_since(report),
+        **_deadlock_context(request, report, assign_form),
     }
+
+
+def _deadlock_context(request, report, assign_form=None) -> dict:
+    """When every holder of the level must stand aside: why, and for the district administrator
+    the form to hand the level to another reviewer."""
+    deadlock = selectors.review_deadlock(report)
+    if deadlock is None:
+        return {"deadlock": None}
+    can_assign = request.user.has_perm("review.assign_reviewer", report)
+    if can_assign and assign_form is None:
+        assign_form = AssignReviewerForm(initial={"expected_status": report.status},
+                                         candidates=selectors.reviewer_candidates(report))
+    return {"deadlock": deadlock, "can_assign": can_assign, "assign_form": assign_form if can_assign else None}
 
 
 def _refusal(user, report) -> str | None:
     """Why this person cannot act on a report under review (shown instead of the buttons)."""
-    if report.status not in (ReportStatus.PENDING_HEAD, ReportStatus.PENDING_DIRECTOR):
+    if report.status not in REVIEW_STATUSES:
         return None
     return refusal(user, "approve", report)
 
 
 @login_required
 def report_review(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     return render(request, "reports/review/review.html", review_context(request, report))
 
 
@@ -98,7 +108,7 @@ def _expected(request) -> str | None:
 @login_required
 @require_POST
 def submit(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     _act(request, report, services.report_submit, "报告已提交，等待部门负责人审核。", expected_status=_expected(request))
     return redirect("reports:overview", pk=report.pk)
 
@@ -106,7 +116,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     _act(request, report, services.report_withdraw, "已撤回提交，报告可以继续修改。", expected_status=_expected(request))
     return redirect("reports:overview", pk=report.pk)
 
@@ -114,13 +124,12 @@ def withdraw(request, pk):
 @login_required
 @require_POST
 def approve(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "页面已过期，请刷新后重试。")
         return redirect("review:report", pk=report.pk)
-    level = "主管主任" if report.status == ReportStatus.PENDING_DIRECTOR else "部门负责人"
-    _act(request, report, services.report_approve, f"{level}审核通过。",
+    _act(request, report, services.report_approve, f"{report.state.level_label}通过。",
          comment=form.cleaned_data["comment"], expected_status=form.cleaned_data["expected_status"])
     return redirect("review:report", pk=report.pk)
 
@@ -128,7 +137,7 @@ def approve(request, pk):
 @login_required
 @require_POST
 def send_back(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     form = ReturnForm(request.POST, targets=selectors.target_choices(report.format))
     if not form.is_valid():
         messages.error(request, "退回未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
@@ -145,8 +154,38 @@ def send_back(request, pk):
 
 
 @login_required
+@require_POST
+def assign_reviewer(request, pk):
+    report = report_for(request, pk, "review.view_review")
+    form = AssignReviewerForm(request.POST, candidates=selectors.reviewer_candidates(report))
+    if not form.is_valid():
+        messages.error(request, "指定审核人未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("review:report", pk=report.pk)
+    reviewer = form.cleaned_data["reviewer"]
+    names = dict(form.fields["reviewer"].choices)
+    _act(request, report, services.report_reviewer_assign, f"已指定{names.get(reviewer, '')}进行{report.state.level_label}，"
+         "并已通知本人。", reviewer_id=reviewer, expected_status=form.cleaned_data["expected_status"])
+    return redirect("review:report", pk=report.pk)
+
+
+@login_required
+def report_status(request, pk):
+    """The report's status as a small fragment, polled by the overview and review pages (htmx, with
+    the header X-Nianbao-Poll: 1, so that polling does not count as activity for the idle timeout).
+    When it differs from what the page was built with (`seen`), it says so and offers a reload."""
+    report = report_for(request, pk, "review.view_review")
+    seen = request.GET.get("seen", "")
+    response = render(request, "reports/review/includes/status.html", {
+        "report": report, "changed": seen in ReportStatus.values and seen != report.status,
+        "seen": seen if seen in ReportStatus.values else report.status,
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def timeline_export(request, pk, fmt):
-    report = _report_for(request, pk)
+    report = report_for(request, pk, "review.view_review")
     if not request.user.has_perm("review.export_timeline", report):
         raise PermissionDenied("只有区管理员可以导出时间线。")
     if fmt == "csv":

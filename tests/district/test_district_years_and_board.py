@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.district.selectors import BoardFilters, progress_board, weekly_progress
+from reports.review.models import Notification
 from reports.district.services import district_year_open, reports_remind
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
@@ -112,14 +113,17 @@ def test_weekly_progress_counts_first_milestones(people):
     assert [w.counts for w in progress.weeks] == [(0, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 0)]
 
 
-def test_remind_records_in_each_timeline_and_mails_fillers(people, django_capture_on_commit_callbacks):
+def test_remind_records_in_each_timeline_and_mails_fillers(people, django_capture_on_commit_callbacks, mail_queue):
     year = _open(people)
     _advance(year.reports.get(body=people.other_body), "submit", by=people.other_filler)
     with django_capture_on_commit_callbacks(execute=True):
         assert reports_remind(reporting_year=year, by=people.admin) == 1
     event = ReportEvent.objects.get(kind=ReportEvent.Kind.REMINDED)
     assert event.report.body == people.body and event.actor == people.admin
-    assert "2026年1月31日" in event.comment and event.data["recipients"] == [people.filler.email]
+    assert "2026年1月31日" in event.comment and event.data["recipient_ids"] == [people.filler.pk]
+    # One reminder service: an in-app notice as well as the e-mail (sent by the Celery task).
+    assert Notification.objects.filter(recipient=people.filler, kind="reminder").count() == 1
+    assert mail.outbox == [] and mail_queue.deliver() == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [people.filler.email]
     assert "东花市街道办事处" in mail.outbox[0].body
     # A second click within the hour reminds nobody twice.

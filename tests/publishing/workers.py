@@ -117,10 +117,15 @@ def app_broker(url: str):
     from config.celery_app import app
 
     def reset():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
             app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps its pools in a global registry keyed by the broker URL: without clearing it,
+        # every later `.delay()` to the original broker gets the closed pool ("Acquire on closed pool").
+        pools.reset()
 
     old = app.conf.broker_url
     reset()

@@ -39,13 +39,14 @@ def other_report(people, report):
 
 
 def test_bodies_not_submitted_are_reminded_14_7_3_1_days_before_once_each(
-        report, other_report, people, django_capture_on_commit_callbacks):
+        report, other_report, people, django_capture_on_commit_callbacks, mail_queue):
     assert report.reporting_year.deadline.isoformat() == "2026-01-31"
     with at(1, 10):
         assert run_twice(django_capture_on_commit_callbacks) == [0, 0]  # 21 days before: nothing yet
     with at(1, 17):
         assert run_twice(django_capture_on_commit_callbacks) == [2, 0]
     assert notices(people.filler) == [f"{report.title}距报送截止还有 14 天"]
+    mail_queue.deliver()
     assert [m.to for m in mail.outbox] == [[people.filler.email], [people.other_filler.email]]
     assert "2026年1月31日" in mail.outbox[0].body
 
@@ -71,7 +72,7 @@ def test_bodies_not_submitted_are_reminded_14_7_3_1_days_before_once_each(
 
 
 def test_overdue_reports_are_escalated_to_the_director_and_the_district_admins_once(
-        report, people, django_capture_on_commit_callbacks):
+        report, people, django_capture_on_commit_callbacks, mail_queue):
     with at(2, 2):
         assert run_twice(django_capture_on_commit_callbacks) == [3, 0]
     with at(2, 9):
@@ -79,6 +80,7 @@ def test_overdue_reports_are_escalated_to_the_director_and_the_district_admins_o
     for person in (people.director, people.admin, people.filler):
         assert notices(person) == [f"{report.title}已逾期未报送"]
     assert notices(people.head) == []
+    mail_queue.deliver()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [people.director.email, people.admin.email, people.filler.email])
     assert "已逾期 2 天" in mail.outbox[0].body
@@ -104,17 +106,19 @@ def test_reviewers_are_reminded_of_reports_waiting_more_than_three_days(
 
 
 def test_a_notice_whose_mail_failed_is_mailed_by_the_next_daily_run(
-        report, people, django_capture_on_commit_callbacks, monkeypatch):
+        report, people, django_capture_on_commit_callbacks, monkeypatch, mail_queue):
     from reports.review import notifications
 
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
+    working = notifications.send_mail
     with at(1, 5, hour=10):
         monkeypatch.setattr(notifications, "send_mail", broken)
         with django_capture_on_commit_callbacks(execute=True):
             report_submit(report=report, by=people.filler)
-        monkeypatch.undo()
+        assert mail_queue.deliver() == 0  # the task and its retries fail: the mail server is down
+        monkeypatch.setattr(notifications, "send_mail", working)
     assert mail.outbox == [] and Notification.objects.get(recipient=people.head).emailed_at is None
     with at(1, 6):
         run_twice(django_capture_on_commit_callbacks)

@@ -29,7 +29,7 @@ def kinds(report):
     return list(report.events.order_by("pk").values_list("kind", flat=True))
 
 
-def test_two_levels_with_a_return_at_level_two(report, people, django_capture_on_commit_callbacks):
+def test_two_levels_with_a_return_at_level_two(report, people, django_capture_on_commit_callbacks, mail_queue):
     received = []
     report_approved.connect(lambda sender, report_id, **kw: received.append(report_id), weak=False,
                             dispatch_uid="test-approved")
@@ -64,6 +64,8 @@ def test_two_levels_with_a_return_at_level_two(report, people, django_capture_on
     assert Notification.objects.filter(recipient=people.director, kind="approved_head").count() == 2
     assert Notification.objects.filter(recipient=people.filler, kind="returned").count() == 1
     assert Notification.objects.filter(recipient=people.admin, kind="approved").count() == 1
+    assert mail.outbox == []  # nothing is mailed inside the action: a Celery task does it
+    mail_queue.deliver()
     to = [m.to[0] for m in mail.outbox]
     assert to.count(people.head.email) == 2 and people.filler.email in to
     returned_mail = next(m for m in mail.outbox if m.to == [people.filler.email] and "退回" in m.subject)

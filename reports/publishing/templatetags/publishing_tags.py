@@ -1,5 +1,7 @@
 from django import template
 
+from ...models import ReportStatus
+from ...workflow import sources
 from ..selectors import render_status
 
 register = template.Library()
@@ -18,6 +20,10 @@ def status_context(report, user) -> dict:
     return {
         "report": report,
         "status": status,
-        "can_retry": bool(user and user.has_perm("publishing.retry_publish", report)),
-        "can_reopen": bool(user and user.has_perm("publishing.reopen_report", report)) and not report.imported,
+        # The states come from the one table (reports.workflow); the template compares none.
+        "correcting": report.status not in ({ReportStatus.PUBLISHED} | sources("publish")),
+        "can_retry": report.status in sources("retry_publish")
+        and bool(user and user.has_perm("publishing.retry_publish", report)),
+        "can_reopen": report.status in sources("reopen") and not report.imported
+        and bool(user and user.has_perm("publishing.reopen_report", report)),
     }

@@ -1,8 +1,11 @@
 """Template pieces the review adds to pages it does not own: the report overview and the workspace."""
 
 from django import template
+from django.conf import settings
 
 from reports.models import ReportStatus
+from reports.permissions import is_designated_reader
+from reports.workflow import REVIEW_STATUSES, sources
 
 from .. import selectors
 from ..export import timeline_rows
@@ -19,6 +22,7 @@ def review_panel(context, report, check=None):
     and the way to the review page."""
     user = context["request"].user
     can_submit = user.has_perm("review.submit_report", report)
+    under_review = report.status in REVIEW_STATUSES
     last_return = selectors.last_return(report) if report.status == S.RETURNED else None
     return {
         "request": context["request"], "report": report, "csrf_token": context.get("csrf_token"),
@@ -26,9 +30,11 @@ def review_panel(context, report, check=None):
         "problems": selectors.submission_problems(report, check) if can_submit else [],
         "can_withdraw": user.has_perm("review.withdraw_report", report),
         "can_review": user.has_perm("review.approve_report", report),
-        "under_review": report.status in (S.PENDING_HEAD, S.PENDING_DIRECTOR),
-        "refusal": refusal(user, "approve", report) if report.status in (S.PENDING_HEAD, S.PENDING_DIRECTOR)
-        and user.has_perm("agencies.review_reports") else None,
+        "under_review": under_review,
+        "resubmission": report.status == S.RETURNED,
+        "awaiting_publication": report.status in sources("publish"),
+        "refusal": refusal(user, "approve", report) if under_review
+        and (user.has_perm("agencies.review_reports") or is_designated_reader(user, report)) else None,
         "last_return": last_return,
         "comments": selectors.comments_of(last_return),
     }
@@ -45,3 +51,9 @@ def review_workspace_panel(context):
     items = selectors.inbox_for(user)
     return {"items": [i for i in items if not i.recused], "unread": unread_count(user),
             "is_reviewer": user.has_perm("agencies.review_reports")}
+
+
+@register.simple_tag
+def status_poll_seconds() -> int:
+    """How often the overview and review pages ask for the report's status."""
+    return settings.REPORT_STATUS_POLL_SECONDS

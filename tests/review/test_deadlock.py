@@ -1,0 +1,149 @@
+"""Recusal deadlock: the only 部门负责人 edited the report, so nobody may review it. The review page and
+the board say why; the district administrator hands the review to another reviewer of the
+district (指定审核人, recorded on the timeline), who finds it in 待办 and reviews it."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+from pyquery import PyQuery
+
+from reports.models import AnnualReport, ReportEvent, ReportStatus
+from reports.review.selectors import review_deadlock, review_deadlocks, reviewer_candidates
+from reports.review.services import report_approve, report_reviewer_assign, report_submit
+from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.report_factories import AnnualReportFactory, ReportingYearFactory
+from tests.review.conftest import CELL, save_cell
+
+S = ReportStatus
+E = ReportEvent.Kind
+
+
+@pytest.fixture
+def stuck(people):
+    """people.head is also a filler of the body and edited the report; the filler submitted it."""
+    RoleAssignmentFactory(user=people.head, role="filler", body=people.body)
+    other_head = RoleAssignmentFactory(user__username="t.otherhead", user__full_name="李审核", role="dept_head",
+                                       body=people.other_body).user
+    year = ReportingYearFactory(district=people.district, year=2025)
+    report = AnnualReportFactory(reporting_year=year, body=people.body, filled=True)
+    save_cell(report, people.head, CELL, "12")
+    report_submit(report=report, by=people.filler)
+    return report, other_head
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_deadlocked_review_is_explained_and_handed_to_another_reviewer(page, browser, live_server, people,
+                                                                         login, stuck):
+    report, other_head = stuck
+
+    # The 部门负责人 sees why they cannot act, and that nobody else can.
+    login(page, people.head)
+    page.locator("nav.navbar").get_by_role("link", name="待办").click()
+    expect(page.locator("#inbox")).to_contain_text("须回避")
+    page.locator("#inbox").get_by_role("link", name="查看").click()
+    expect(page.locator("#review-deadlock")).to_contain_text("均须回避")
+    expect(page.locator("#review-deadlock")).to_contain_text("请区管理员指定其他审核人")
+    expect(page.locator("#review-actions")).to_have_count(0)
+
+    # The district administrator sees it on the board and hands the review on.
+    admin = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    login(admin, people.admin)
+    admin.get_by_role("link", name="进度").click()
+    row = admin.locator("tr", has_text="东花市街道办事处")
+    expect(row.locator(".stuck")).to_contain_text("均须回避")
+    row.get_by_role("link", name="指定审核人").click()
+    select = admin.get_by_label("指定审核人（本区未编辑过本报告的部门负责人、主管主任）")
+    assert people.head.display_name not in select.inner_text()  # who edited it is not offered
+    admin.get_by_role("button", name="指定审核人").click()  # nothing chosen: the browser asks for a choice
+    assert select.evaluate("e => e.validity.valueMissing")
+    select.select_option(label="李审核（天坛街道办事处·部门负责人）")
+    admin.get_by_role("button", name="指定审核人").click()
+    expect(admin.locator(".messages")).to_contain_text("已指定李审核（天坛街道办事处·部门负责人）进行部门负责人审核")
+    expect(admin.locator("#review-deadlock")).to_have_count(0)
+    expect(admin.locator("#timeline")).to_contain_text("指定审核人")
+    event = ReportEvent.objects.get(report=report, kind=E.REVIEWER_ASSIGNED)
+    assert event.actor == people.admin and event.data["reviewer"] == other_head.pk
+
+    # The designated reviewer is told, finds it in 待办 and approves it.
+    reviewer = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    login(reviewer, other_head)
+    reviewer.locator("nav.navbar").get_by_role("link", name="待办（1）").click()
+    row = reviewer.locator("#inbox tbody tr")
+    expect(row).to_contain_text("区管理员指定")
+    row.get_by_role("link", name="审核").click()
+    reviewer.get_by_role("button", name="审核通过").click()
+    expect(reviewer.locator(".messages")).to_contain_text("部门负责人审核通过")
+    expect(reviewer.locator("#report-status")).to_have_text("待主管主任审核")
+    approved = report.events.get(kind=E.APPROVED_HEAD)
+    assert approved.actor == other_head
+
+
+# ---------------------------------------------------------------------------------------------
+# Without the browser: who may hand it on, when, to whom
+
+
+@pytest.mark.django_db
+def test_only_the_district_administrator_of_a_deadlocked_review_may_hand_it_on(client, people, stuck):
+    report, other_head = stuck
+    url = reverse("review:assign_reviewer", args=[report.pk])
+    data = {"reviewer": other_head.pk, "expected_status": S.PENDING_HEAD}
+    for person in (people.filler, people.head, people.director, other_head):
+        client.force_login(person)
+        response = client.post(url, data, follow=True)
+        assert response.status_code in (200, 404)
+        assert not report.events.filter(kind=E.REVIEWER_ASSIGNED).exists(), person
+    client.force_login(people.other_filler)
+    assert client.post(url, data).status_code == 404  # another body's report does not exist for them
+    client.force_login(people.admin)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {**data, "reviewer": people.head.pk}, follow=True)
+    assert "请从列表中选择审核人" in response.content.decode()  # who edited it cannot be chosen
+    response = client.post(url, {**data, "reviewer": "x"}, follow=True)
+    assert response.status_code == 200 and "请从列表中选择审核人" in response.content.decode()
+    response = client.post(url, data, follow=True)
+    assert "已指定李审核" in response.content.decode()
+    assert report.events.filter(kind=E.REVIEWER_ASSIGNED).count() == 1
+    # Once someone can review, there is nothing to hand on.
+    response = client.post(url, data, follow=True)
+    assert "不需要指定审核人" in response.content.decode()
+    assert report.events.filter(kind=E.REVIEWER_ASSIGNED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_designation_holds_for_its_level_only(people, stuck):
+    report, other_head = stuck
+    assert review_deadlock(report).standing_aside == (people.head.display_name,)
+    assert [pk for pk, _ in reviewer_candidates(report)] == [other_head.pk]  # not the head who edited it, nor the body's director (level two)
+    report_reviewer_assign(report=report, by=people.admin, reviewer_id=other_head.pk)
+    report = AnnualReport.objects.get(pk=report.pk)
+    assert review_deadlock(report) is None and other_head.has_perm("review.approve_report", report)
+    assert other_head.has_perm("reports.view_report", report)  # may read another body's report
+    report_approve(report=report, by=other_head)
+    report = AnnualReport.objects.get(pk=report.pk)
+    assert not other_head.has_perm("review.approve_report", report)  # level two is the director's
+    assert people.director.has_perm("review.approve_report", report)
+    assert review_deadlocks([(report.pk, report.status, report.body_id)]) == {}
+
+
+@pytest.mark.django_db
+def test_a_body_without_a_director_is_a_deadlock_too(people):
+    year = ReportingYearFactory(district=people.district, year=2025)
+    report = AnnualReportFactory(reporting_year=year, body=people.other_body, approved_l1=True)
+    found = review_deadlock(report)
+    assert found and "没有可以进行主管主任审核的主管主任" in found.message
+    assert review_deadlocks([(report.pk, report.status, report.body_id)])[report.pk] == found
+
+
+@pytest.mark.django_db
+def test_the_board_shows_no_holder_for_a_published_report_and_the_stuck_ones(client, people, stuck):
+    report, _ = stuck
+    AnnualReportFactory(reporting_year=report.reporting_year, body=people.other_body, published=True)
+    UserFactory()  # noise
+    client.force_login(people.admin)
+    page = PyQuery(client.get(reverse("district:board", args=[report.reporting_year_id])).content.decode())
+    published = page("tr").filter(lambda i, tr: "天坛街道办事处" in PyQuery(tr).text() and "已发布" in PyQuery(tr).text())
+    assert published and "区管理员" not in published.text() and "—" in published.text()
+    stuck_row = page("tr").filter(lambda i, tr: "东花市街道办事处" in PyQuery(tr).text())
+    assert "均须回避" in stuck_row(".stuck").text()
+    assert stuck_row(".stuck a").attr("href") == reverse("review:report", args=[report.pk])
