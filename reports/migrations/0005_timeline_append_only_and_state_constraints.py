@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0003_audit_logs_append_only_and_year_actions'),
-        ('reports', '0003_reportingyear_reminder_days'),
+        ('reports', '0004_annualreport_published_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
