@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import PublicationsFeed
@@ -13,5 +14,5 @@ urlpatterns = [
     path("reports/<int:pk>/data.json", views.report_json, name="report_json"),
     path("reports/<int:pk>/data.csv", views.report_csv, name="report_csv"),
     path("years/<int:year>/data.csv", views.year_csv, name="year_csv"),
-    path("feed.atom", PublicationsFeed(), name="feed"),
+    path("feed.atom", require_safe(PublicationsFeed()), name="feed"),
 ]

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import json_script
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
+
+from config.http import GET_OR_POST
 
 from ..errors import ReportError, SectionConflict
 from ..formats import rules as format_rules
@@ -30,12 +32,14 @@ def _report_for(request, pk, perm="reports.view_report"):
 
 
 @login_required
+@require_safe
 def report_list(request):
     reports = reports_visible_to(request.user).order_by("-reporting_year__year", "body__kind", "body__sort_order")
     return render(request, "reports/report_list.html", {"reports": reports})
 
 
 @login_required
+@require_safe
 def report_overview(request, pk):
     report = _report_for(request, pk)
     check = report_check(report)
@@ -128,6 +132,7 @@ def _wants_json(request) -> bool:
 
 
 @login_required
+@require_http_methods(GET_OR_POST)
 def section_edit(request, pk, key):
     report = _report_for(request, pk)
     if request.method != "POST":
@@ -192,6 +197,7 @@ def explanations(request, pk):
 
 
 @login_required
+@require_safe
 def preview(request, pk):
     report = _report_for(request, pk)
     return render(request, "reports/preview.html", {"report": report, "document": AnnualReportDocument(report)})

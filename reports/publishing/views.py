@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..errors import ReportError
 from ..selectors import reports_visible_to
@@ -20,6 +20,7 @@ def _report_for(request, pk):
 
 
 @login_required
+@require_safe
 def status(request, pk):
     report = _report_for(request, pk)
     response = render(request, "publishing/status.html", status_context(report, request.user))

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
@@ -34,6 +34,7 @@ def _report_for(request, pk):
 
 
 @login_required
+@require_safe
 def inbox(request):
     if not request.user.has_perm("agencies.review_reports"):
         raise PermissionDenied("只有部门负责人和主管主任有待办审核。")
@@ -72,6 +73,7 @@ def _refusal(user, report) -> str | None:
 
 
 @login_required
+@require_safe
 def report_review(request, pk):
     report = _report_for(request, pk)
     return render(request, "reports/review/review.html", review_context(request, report))
@@ -145,6 +147,7 @@ def send_back(request, pk):
 
 
 @login_required
+@require_safe
 def timeline_export(request, pk, fmt):
     report = _report_for(request, pk)
     if not request.user.has_perm("review.export_timeline", report):
@@ -165,12 +168,14 @@ def timeline_export(request, pk, fmt):
 
 
 @login_required
+@require_safe
 def notification_list(request):
     notices = Notification.objects.filter(recipient=request.user).select_related("report")[:200]
     return render(request, "reports/review/notifications.html", {"notices": notices})
 
 
 @login_required
+@require_safe
 def notification_open(request, pk):
     notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notice.read_at is None:
