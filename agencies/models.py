@@ -32,6 +32,10 @@ class BodyQuerySet(models.QuerySet):
         """Bodies that existed at some point between two days (a year's reporting bodies)."""
         return self.filter(active_from__lte=end).exclude(active_to__lt=start)
 
+    def active_in_year(self, year: int):
+        """The bodies that report on a year: those that existed at some point in it."""
+        return self.active_during(date(year, 1, 1), date(year, 12, 31))
+
 
 class Body(models.Model):
     """A 报送单位. Its code never changes; its name may (see BodyName)."""
@@ -207,6 +211,7 @@ class AdminAction(AppendOnly, models.Model):
         ROLE_ASSIGNED = "role_assigned", "分配角色"
         ROLE_ENDED = "role_ended", "结束角色"
         PEOPLE_IMPORTED = "people_imported", "批量导入人员"
+        REPORT_CREATED = "report_created", "为新增单位创建报告"
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admin_actions", verbose_name="区")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
