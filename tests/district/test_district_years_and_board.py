@@ -39,6 +39,7 @@ def test_open_year_creates_drafts_with_schedule(people):
     assert _open(people, year=2020, variant="beijing").format_variant == "beijing"
 
 
+@time_machine.travel(date(2026, 1, 10), tick=False)
 def test_open_page_defaults_and_errors(client, people):
     client.force_login(people.admin)
     response = client.post(reverse("district:year_open"), {"year": "2025", "deadline": "", "reminder_days": "14，7、3"})
