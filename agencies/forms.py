@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from config.forms import ActionForm, DateInput, TextField
+from config.forms import ActionForm, DateInput, TextField, refuse_control_characters
 
 from .models import BodyKind, Role
 
@@ -79,7 +79,7 @@ class PersonCreateForm(ActionForm):
     email = forms.EmailField(label="电子邮箱", max_length=254, required=False, help_text="用于接收催报提醒和审核通知。")
     phone = TextField(label="电话", max_length=30, required=False)
     password = forms.CharField(label="初始密码", required=False, max_length=128, strip=False,
-                               widget=forms.PasswordInput(render_value=False),
+                               validators=[refuse_control_characters], widget=forms.PasswordInput(render_value=False),
                                help_text="留空则由系统生成随机密码并只显示一次。该人员首次登录时须修改密码。")
     body = forms.ModelChoiceField(label="单位", queryset=None, required=False)
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "（暂不分配）"), *ROLE_CHOICES_IN_BODY])
@@ -110,7 +110,7 @@ class PasswordResetForm(ActionForm):
     submit_label, form_id = "重置密码", "password-reset-form"
 
     password = forms.CharField(label="新的初始密码", required=False, max_length=128, strip=False,
-                               widget=forms.PasswordInput(),
+                               validators=[refuse_control_characters], widget=forms.PasswordInput(),
                                help_text="留空则由系统生成。该人员下次登录时须修改密码。")
 
 

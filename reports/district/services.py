@@ -12,6 +12,7 @@ import structlog
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agencies.admin_services import admin_action_record
@@ -88,10 +89,13 @@ def district_year_open(*, district: District, year: int, by: User, deadline: dat
 
 
 def bodies_without_report(reporting_year: ReportingYear):
-    """Bodies that existed during the year but have no report on it: added, or dated back, after
-    the year was opened."""
+    """Bodies added (新增单位, by an administrator) after the year was opened, that existed during the
+    year and have no report on it. A body that was there when the year was opened and has no report
+    (a year of imported history, say) is not "new": nobody is asked to fill in for it."""
+    added_since = AdminAction.objects.filter(body=OuterRef("pk"), kind=AdminAction.Kind.BODY_CREATED,
+                                             created_at__gte=reporting_year.opened_at)
     return (Body.objects.filter(district_id=reporting_year.district_id).active_in_year(reporting_year.year)
-            .exclude(annual_reports__reporting_year=reporting_year))
+            .filter(Exists(added_since)).exclude(annual_reports__reporting_year=reporting_year))
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from .services import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_SAVED = "未保存：请按提示修改后重新提交。"
 
 
 def admin_districts(request):
@@ -88,8 +89,10 @@ def year_open(request):
             messages.success(request, f"已开启{reporting_year.year}年度，为 {reporting_year.reports.count()} "
                                       "个单位创建了报告草稿。")
             return redirect("district:board", pk=reporting_year.pk)
-    status = 400 if form.errors else 200
-    return render(request, "reports/district/year_open.html", {"form": form}, status=status)
+    if form.errors:
+        messages.error(request, NOT_SAVED)
+        return render(request, "reports/district/year_open.html", {"form": form}, status=400)
+    return render(request, "reports/district/year_open.html", {"form": form})
 
 
 @login_required
@@ -129,9 +132,11 @@ def year_schedule(request, pk):
         else:
             messages.success(request, "报送截止日期和催报提醒已保存。")
             return redirect("district:board", pk=reporting_year.pk)
-    status = 400 if form.errors else 200
-    return render(request, "reports/district/year_schedule.html", {"reporting_year": reporting_year, "form": form},
-                  status=status)
+    context = {"reporting_year": reporting_year, "form": form}
+    if form.errors:
+        messages.error(request, NOT_SAVED)
+        return render(request, "reports/district/year_schedule.html", context, status=400)
+    return render(request, "reports/district/year_schedule.html", context)
 
 
 @login_required
