@@ -204,5 +204,5 @@ def test_every_form_reaches_a_view_that_handles_it(client, world, role):
 
 
 def test_every_view_of_the_project_declares_its_methods():
-    """The same rule for views no page links to yet (config/http.py, system check nianbao.E001)."""
+    """The same rule for views no page links to yet (config/http.py, system check nianbao.W001)."""
     assert undeclared_views() == []
