@@ -19,6 +19,7 @@ from config.dates import cn_date
 from .errors import AdminError
 from .models import AdminAction, Body, BodyName, District, Role, RoleAssignment, User
 from .services import user_set_initial_password
+from .signals import body_created
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +60,7 @@ def body_create(*, district: District, code: str, name: str, kind: str, by: User
     admin_action_record(district=district, actor=by, kind=K.BODY_CREATED, body=body,
                         summary=f"新增单位：{name}（{code}）",
                         data={"code": code, "name": name, "kind": kind, "active_from": _d(body.active_from)})
+    body_created.send(sender=Body, body=body, by=by)
     return body
 
 
@@ -172,19 +174,24 @@ def person_create(*, district: District, username: str, full_name: str, by: User
 
 @transaction.atomic
 def person_update(*, district: District, user: User, by: User, full_name: str, email: str, phone: str,
-                  is_active: bool) -> User:
+                  is_active: bool) -> dict[str, list]:
+    """Change a person's name, contacts or whether they may sign in. Returns what changed
+    ({field: [before, after]}), empty when nothing did."""
+    if user.pk == by.pk and not is_active:
+        raise AdminError("不能停用自己的账号。如需停用，请由本区的其他区管理员操作。")
+    if not full_name.strip():
+        raise AdminError("姓名不能为空。")
     before = {"full_name": user.full_name, "email": user.email, "phone": user.phone, "is_active": user.is_active}
-    user.full_name, user.email, user.phone, user.is_active = full_name.strip(), email.strip(), phone.strip(), is_active
-    after = {"full_name": user.full_name, "email": user.email, "phone": user.phone, "is_active": user.is_active}
+    after = {"full_name": full_name.strip(), "email": email.strip(), "phone": phone.strip(), "is_active": is_active}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if not changed:
-        return user
-    if not user.full_name:
-        raise AdminError("姓名不能为空。")
+        return changed
+    for field, (_, value) in changed.items():
+        setattr(user, field, value)
     user.save(update_fields=list(changed))
     admin_action_record(district=district, actor=by, kind=K.PERSON_UPDATED, person=user,
                         summary=f"修改人员信息：{user.display_name}", data={"changed": changed})
-    return user
+    return changed
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from config.forms import ActionForm, DateInput, TextField, refuse_control_characters
+
 from .models import BodyKind, Role
 
 
@@ -33,26 +35,16 @@ class ChangePasswordForm(PasswordChangeForm):
         self.helper.add_input(Submit("submit", "修改密码"))
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+ROLE_CHOICES_IN_BODY = [(r.value, r.label) for r in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR)]
 
 
-def _helper(label: str, form_id: str = "") -> FormHelper:
-    helper = FormHelper()
-    if form_id:
-        helper.form_id = form_id
-    helper.add_input(Submit("submit", label))
-    return helper
+class BodyCreateForm(ActionForm):
+    submit_label, form_id = "新增单位", "body-create-form"
 
-
-class BodyCreateForm(forms.Form):
-    code = forms.CharField(label="单位代码", max_length=32, help_text="英文字母、数字或连字符，设定后不能修改。",
-                           validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", "单位代码只能包含英文字母、数字、点、下划线和连字符。")])
-    name = forms.CharField(label="名称", max_length=100)
-    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    code = TextField(label="单位代码", max_length=32, help_text="英文字母、数字或连字符，设定后不能修改。",
+                     validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", "单位代码只能包含英文字母、数字、点、下划线和连字符。")])
+    name = TextField(label="名称", max_length=100)
+    short_name = TextField(label="简称", max_length=50, required=False)
     kind = forms.ChoiceField(label="类型", choices=BodyKind.choices)
     active_from = forms.DateField(label="启用日期", widget=DateInput(), initial=timezone.localdate)
 
@@ -60,47 +52,42 @@ class BodyCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if len(districts) > 1:
             self.fields["district"] = forms.ModelChoiceField(label="区", queryset=districts)
-        self.helper = _helper("新增单位", "body-create-form")
 
 
-class BodyRenameForm(forms.Form):
-    new_name = forms.CharField(label="新名称", max_length=100)
-    short_name = forms.CharField(label="新简称", max_length=50, required=False)
+class BodyRenameForm(ActionForm):
+    submit_label, form_id = "更名", "body-rename-form"
+
+    new_name = TextField(label="新名称", max_length=100)
+    short_name = TextField(label="新简称", max_length=50, required=False)
     effective = forms.DateField(label="更名生效日期", widget=DateInput(),
                                 help_text="此前各年度的报告仍使用原名称。")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("更名", "body-rename-form")
 
+class BodyCloseForm(ActionForm):
+    submit_label, form_id = "撤销单位", "body-close-form"
 
-class BodyCloseForm(forms.Form):
     active_to = forms.DateField(label="撤销日期", widget=DateInput(),
                                 help_text="撤销后不再为该单位开启新的年度报告，其人员的角色同日结束。")
-    confirm = forms.BooleanField(label="我确认撤销该单位")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("撤销单位", "body-close-form")
+    confirm = forms.BooleanField(label="我确认撤销该单位", error_messages={"required": "请勾选“我确认撤销该单位”。"})
 
 
-class PersonCreateForm(forms.Form):
-    username = forms.CharField(label="登录名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="电子邮箱", required=False, help_text="用于接收催报提醒和审核通知。")
-    phone = forms.CharField(label="电话", max_length=30, required=False)
-    password = forms.CharField(label="初始密码", required=False, widget=forms.PasswordInput(render_value=False),
+class PersonCreateForm(ActionForm):
+    submit_label, form_id = "新增人员", "person-create-form"
+
+    username = TextField(label="登录名", max_length=150)
+    full_name = TextField(label="姓名", max_length=50)
+    email = forms.EmailField(label="电子邮箱", max_length=254, required=False, help_text="用于接收催报提醒和审核通知。")
+    phone = TextField(label="电话", max_length=30, required=False)
+    password = forms.CharField(label="初始密码", required=False, max_length=128, strip=False,
+                               validators=[refuse_control_characters], widget=forms.PasswordInput(render_value=False),
                                help_text="留空则由系统生成随机密码并只显示一次。该人员首次登录时须修改密码。")
     body = forms.ModelChoiceField(label="单位", queryset=None, required=False)
-    role = forms.ChoiceField(label="角色", required=False,
-                             choices=[("", "（暂不分配）"), *[(r.value, r.label) for r in
-                                                           (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR)]])
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "（暂不分配）"), *ROLE_CHOICES_IN_BODY])
     start_date = forms.DateField(label="角色起始日期", widget=DateInput(), initial=timezone.localdate, required=False)
 
     def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
-        self.helper = _helper("新增人员", "person-create-form")
 
     def clean(self):
         data = super().clean()
@@ -109,27 +96,27 @@ class PersonCreateForm(forms.Form):
         return data
 
 
-class PersonUpdateForm(forms.Form):
-    full_name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="电子邮箱", required=False)
-    phone = forms.CharField(label="电话", max_length=30, required=False)
-    is_active = forms.BooleanField(label="账号启用", required=False)
+class PersonUpdateForm(ActionForm):
+    submit_label, form_id = "保存", "person-update-form"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("保存", "person-update-form")
+    full_name = TextField(label="姓名", max_length=50)
+    email = forms.EmailField(label="电子邮箱", max_length=254, required=False)
+    phone = TextField(label="电话", max_length=30, required=False)
+    is_active = forms.BooleanField(label="账号启用", required=False,
+                                   help_text="停用后不能登录；其角色和报告记录保留。不能停用自己的账号。")
 
 
-class PasswordResetForm(forms.Form):
-    password = forms.CharField(label="新的初始密码", required=False, widget=forms.PasswordInput(),
+class PasswordResetForm(ActionForm):
+    submit_label, form_id = "重置密码", "password-reset-form"
+
+    password = forms.CharField(label="新的初始密码", required=False, max_length=128, strip=False,
+                               validators=[refuse_control_characters], widget=forms.PasswordInput(),
                                help_text="留空则由系统生成。该人员下次登录时须修改密码。")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("重置密码", "password-reset-form")
 
+class RoleAssignForm(ActionForm):
+    submit_label, form_id = "分配角色", "role-assign-form"
 
-class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     body = forms.ModelChoiceField(label="单位", queryset=None, required=False, help_text="区管理员不选单位。")
     start_date = forms.DateField(label="起始日期", widget=DateInput(), initial=timezone.localdate)
@@ -138,7 +125,6 @@ class RoleAssignForm(forms.Form):
     def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
-        self.helper = _helper("分配角色", "role-assign-form")
 
     def clean(self):
         data = super().clean()
@@ -151,9 +137,7 @@ class RoleEndForm(forms.Form):
     end_date = forms.DateField(label="截止日期", widget=DateInput(), initial=timezone.localdate)
 
 
-class PeopleImportForm(forms.Form):
-    file = forms.FileField(label="人员表（.xlsx）", help_text="请使用下载的模板，最大 2 MB。")
+class PeopleImportForm(ActionForm):
+    submit_label, form_id = "上传并预览", "people-import-form"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("上传并预览", "people-import-form")
+    file = forms.FileField(label="人员表（.xlsx）", help_text="请使用下载的模板，最大 2 MB。")

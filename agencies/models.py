@@ -34,6 +34,10 @@ class BodyQuerySet(models.QuerySet):
         """Bodies that existed at some point between two days (a year's reporting bodies)."""
         return self.filter(active_from__lte=end).exclude(active_to__lt=start)
 
+    def active_in_year(self, year: int):
+        """The bodies that report on a year: those that existed at some point in it."""
+        return self.active_during(date(year, 1, 1), date(year, 12, 31))
+
 
 class Body(models.Model):
     """A 报送单位. Its code never changes; its name may (see BodyName)."""
@@ -214,6 +218,7 @@ class AdminAction(AppendOnly, models.Model):
         PEOPLE_IMPORTED = "people_imported", "批量导入人员"
         YEAR_OPENED = "year_opened", "开启报告年度"
         YEAR_SCHEDULE_CHANGED = "year_schedule_changed", "修改报送截止日期与提醒"
+        REPORT_CREATED = "report_created", "为新增单位创建报告"
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admin_actions", verbose_name="区")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

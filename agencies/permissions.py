@@ -5,6 +5,7 @@ Report permissions (reports/permissions.py) are built from the predicates here.
 
 import rules
 
+from .admin_selectors import manageable_people
 from .models import Role
 from .selectors import user_roles
 
@@ -39,11 +40,20 @@ def is_admin_of_body_district(user, body):
     return body is not None and body.district_id in user_roles(user).districts
 
 
+@rules.predicate
+def is_admin_managing_person(user, person):
+    """See admin_selectors.manageable_people: a current role decides, and an administrator is
+    managed only by their own district."""
+    districts = user_roles(user).districts
+    return person is not None and bool(districts) and manageable_people(districts).filter(pk=person.pk).exists()
+
+
 is_reviewer = is_dept_head | is_director
 
 rules.add_perm("agencies.manage_district", is_district_admin)
 rules.add_perm("agencies.view_body", is_admin_of_body_district | is_filler_of_body | is_dept_head_of_body
                | is_director_of_body)
 rules.add_perm("agencies.manage_body", is_admin_of_body_district)
+rules.add_perm("agencies.manage_person", is_admin_managing_person)
 rules.add_perm("agencies.fill_reports", is_filler)
 rules.add_perm("agencies.review_reports", is_reviewer)

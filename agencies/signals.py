@@ -1,10 +1,14 @@
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import SecurityEvent
 from .services import security_event_record
+
+# Sent by admin_services.body_create inside its transaction, with `body` and `by` (the administrator):
+# the reports app gives a body added while a year is being collected its report on that year.
+body_created = Signal()
 
 
 @receiver(user_logged_in)

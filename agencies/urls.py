@@ -1,5 +1,7 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (<id:…> and <code:…>)
+
 from .views import manage, people
 
 app_name = "agencies"
@@ -7,20 +9,20 @@ app_name = "agencies"
 urlpatterns = [
     path("bodies/", manage.body_list, name="body_list"),
     path("bodies/new/", manage.body_create_view, name="body_create"),
-    path("bodies/<str:code>/", manage.body_detail, name="body_detail"),
-    path("bodies/<str:code>/rename/", manage.body_rename_view, name="body_rename"),
-    path("bodies/<str:code>/close/", manage.body_close_view, name="body_close"),
+    path("bodies/<code:code>/", manage.body_detail, name="body_detail"),
+    path("bodies/<code:code>/rename/", manage.body_rename_view, name="body_rename"),
+    path("bodies/<code:code>/close/", manage.body_close_view, name="body_close"),
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),
     path("people/import/", people.people_import, name="people_import"),
     path("people/import/template.xlsx", people.people_import_template, name="people_import_template"),
     path("people/import/confirm/", people.people_import_confirm, name="people_import_confirm"),
-    path("people/<int:pk>/", people.person_detail, name="person_detail"),
-    path("people/<int:pk>/edit/", people.person_update_view, name="person_update"),
-    path("people/<int:pk>/password/", people.person_password_view, name="person_password"),
-    path("people/<int:pk>/roles/", people.role_assign_view, name="role_assign"),
-    path("roles/<int:pk>/end/", people.role_end_view, name="role_end"),
-    path("people/<int:pk>/unlock/", manage.user_unlock, name="user_unlock"),
+    path("people/<id:pk>/", people.person_detail, name="person_detail"),
+    path("people/<id:pk>/edit/", people.person_update_view, name="person_update"),
+    path("people/<id:pk>/password/", people.person_password_view, name="person_password"),
+    path("people/<id:pk>/roles/", people.role_assign_view, name="role_assign"),
+    path("roles/<id:pk>/end/", people.role_end_view, name="role_end"),
+    path("people/<id:pk>/unlock/", manage.user_unlock, name="user_unlock"),
     path("security-log/", manage.security_log, name="security_log"),
     path("change-log/", manage.change_log, name="change_log"),
 ]

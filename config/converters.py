@@ -1,9 +1,14 @@
-"""Path converters for numbers in URLs that reach the database.
+"""Path converters that refuse what no row can match, so that a mistyped or forged URL is a 404 and
+never reaches the database.
 
 Django's `<int:…>` accepts any number of digits, and a 20-digit id then fails inside the database
-driver (OverflowError on SQLite, a range error on PostgreSQL) instead of answering 404. These
-converters refuse at the URL: a value out of range does not match, so the answer is 404.
+driver (OverflowError on SQLite, a range error on PostgreSQL); a NUL in a code is refused by
+PostgreSQL with an error. These converters refuse at the URL: a value out of range does not match.
+Registered here, on import, so that every urls module that uses them only needs to import this one.
 """
+
+from django.urls import register_converter
+from django.urls.converters import StringConverter
 
 
 class IdConverter:
@@ -32,3 +37,14 @@ class YearConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class CodeConverter(StringConverter):
+    """A code typed by an administrator (a body's 单位代码): the characters its form allows."""
+
+    regex = "[A-Za-z0-9_.-]{1,32}"
+
+
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
+register_converter(CodeConverter, "code")

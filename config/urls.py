@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
 from agencies.views.workspace import workspace
-from config.converters import IdConverter, YearConverter
+import config.converters  # noqa: F401  (registers <id:…>, <year:…>, <code:…>)
 from portal import views as portal_views
 
 # Registered before the includes below import their URL modules.
-register_converter(IdConverter, "id")
-register_converter(YearConverter, "year")
 
 admin.site.site_header = "年报系统 · 支持人员后台"
 admin.site.site_title = "年报系统后台"

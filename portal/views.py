@@ -56,6 +56,7 @@ def _int(value, default=None):
         return default
 
 
+@require_safe
 def site_root(request):
     """"/": the portal for the public; signed-in staff go to their workspace."""
     if request.user.is_authenticated:

@@ -7,3 +7,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rules)
+        from .district import receivers  # noqa: F401  (reports for bodies added during a year)

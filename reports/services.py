@@ -91,7 +91,7 @@ def reporting_year_open(*, district: District, year: int, by: User | None, deadl
         district=district, year=year, format_version=version, format_variant=variant,
         deadline=deadline or ReportingYear.default_deadline(year), opened_by=by,
     )
-    bodies = Body.objects.filter(district=district).active_during(date(year, 1, 1), date(year, 12, 31))
+    bodies = Body.objects.filter(district=district).active_in_year(year)
     for body in bodies.prefetch_related("names"):
         annual_report_create(reporting_year=reporting_year, body=body, by=by)
     log.info("reporting_year_opened", year=year, district=district.pk, bodies=bodies.count())

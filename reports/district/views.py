@@ -1,4 +1,5 @@
-"""The 区管理员's reporting years: the list, opening one, its schedule, the progress board with
+"""The 区管理员's reporting years: the list, opening one (a past one after a confirmation), reports for
+bodies added after a year was opened, its schedule, the progress board with
 its XLSX export, and the one-click reminder. Thin: selectors read, services write; a domain error
 becomes a message."""
 
@@ -9,22 +10,33 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
 
-from agencies.models import BodyKind, District
+from config.http import GET_OR_POST
+
+from agencies.models import Body, BodyKind, District
 from agencies.selectors import user_roles
 
 from ..errors import ReportError
 from ..models import ReportStatus
 from .chart import progress_chart
 from .export import board_workbook
-from .forms import YearOpenForm, YearScheduleForm
+from .forms import NewBodiesReportForm, YearOpenForm, YearScheduleForm
 from .rows import board_rows_html
 from .selectors import BoardFilters, district_years, progress_board, weekly_progress
-from .services import district_year_open, reporting_year_schedule_update, reports_remind
+from .services import (
+    bodies_without_report,
+    district_year_open,
+    district_year_opening,
+    reporting_year_schedule_update,
+    reports_create_for_new_bodies,
+    reports_remind,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_SAVED = "未保存：请按提示修改后重新提交。"
 
 
 def admin_districts(request):
@@ -40,20 +52,34 @@ def year_for(request, pk):
 
 
 @login_required
+@require_safe
 def year_list(request):
     districts = admin_districts(request)
-    years = district_years(districts)
+    years = list(district_years(districts))
+    for reporting_year in years:
+        reporting_year.new_bodies = list(bodies_without_report(reporting_year))
+        reporting_year.new_bodies_form = NewBodiesReportForm(
+            initial={"bodies": ",".join(str(b.pk) for b in reporting_year.new_bodies)})
     return render(request, "reports/district/year_list.html", {"years": years})
 
 
 @login_required
+@require_http_methods(GET_OR_POST)
 def year_open(request):
+    """Open a year. One whose deadline has passed asks first, saying how many overdue drafts it makes."""
     districts = admin_districts(request)
-    form = YearOpenForm(request.POST or None)
+    form = YearOpenForm(request.POST or None, action=reverse("district:year_open"))
+    opening = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         district = District.objects.filter(pk__in=districts).order_by("pk").first()
         try:
+            opening = district_year_opening(district=district, year=data["year"], deadline=data["deadline"],
+                                            variant=data["variant"])
+            token = form.confirmation(opening.year, opening.deadline)
+            if opening.past_deadline and data["confirmed"] != token:
+                form.ask_to_confirm(token, f"确认开启，创建 {opening.drafts} 份报告草稿")
+                return render(request, "reports/district/year_open.html", {"form": form, "opening": opening})
             reporting_year = district_year_open(
                 district=district, year=data["year"], variant=data["variant"], deadline=data["deadline"],
                 reminder_days=data["reminder_days"], by=request.user)
@@ -63,15 +89,40 @@ def year_open(request):
             messages.success(request, f"已开启{reporting_year.year}年度，为 {reporting_year.reports.count()} "
                                       "个单位创建了报告草稿。")
             return redirect("district:board", pk=reporting_year.pk)
+    if form.errors:
+        messages.error(request, NOT_SAVED)
+        return render(request, "reports/district/year_open.html", {"form": form}, status=400)
     return render(request, "reports/district/year_open.html", {"form": form})
 
 
 @login_required
+@require_POST
+def year_new_bodies(request, pk):
+    """为新增单位创建报告: the bodies listed on the 报告年度 page get their draft of this year."""
+    reporting_year = year_for(request, pk)
+    form = NewBodiesReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors.get("bodies", ["请刷新页面后重试。"])))
+        return redirect("district:years")
+    bodies = list(Body.objects.filter(district_id=reporting_year.district_id, pk__in=form.cleaned_data["bodies"]))
+    try:
+        created = reports_create_for_new_bodies(reporting_year=reporting_year, bodies=bodies, by=request.user)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        names = "、".join(report.body_name for report in created)
+        messages.success(request, f"已为 {len(created)} 个新增单位创建{reporting_year.year}年度报告草稿：{names}。")
+    return redirect("district:years")
+
+
+@login_required
+@require_http_methods(GET_OR_POST)
 def year_schedule(request, pk):
     reporting_year = year_for(request, pk)
     initial = {"deadline": reporting_year.deadline,
                "reminder_days": ",".join(str(d) for d in reporting_year.reminder_days or [])}
-    form = YearScheduleForm(request.POST or None, initial=initial)
+    form = YearScheduleForm(request.POST or None, initial=initial,
+                            action=reverse("district:year_schedule", args=[reporting_year.pk]))
     if request.method == "POST" and form.is_valid():
         try:
             reporting_year_schedule_update(reporting_year=reporting_year, deadline=form.cleaned_data["deadline"],
@@ -81,10 +132,15 @@ def year_schedule(request, pk):
         else:
             messages.success(request, "报送截止日期和催报提醒已保存。")
             return redirect("district:board", pk=reporting_year.pk)
-    return render(request, "reports/district/year_schedule.html", {"reporting_year": reporting_year, "form": form})
+    context = {"reporting_year": reporting_year, "form": form}
+    if form.errors:
+        messages.error(request, NOT_SAVED)
+        return render(request, "reports/district/year_schedule.html", context, status=400)
+    return render(request, "reports/district/year_schedule.html", context)
 
 
 @login_required
+@require_safe
 def board(request, pk):
     reporting_year = year_for(request, pk)
     filters = BoardFilters.from_query(request.GET)
@@ -98,6 +154,7 @@ def board(request, pk):
 
 
 @login_required
+@require_safe
 def board_export(request, pk):
     reporting_year = year_for(request, pk)
     data = progress_board(reporting_year, BoardFilters.from_query(request.GET))
@@ -120,6 +177,7 @@ def remind(request, pk):
 
 
 @login_required
+@require_safe
 def progress(request):
     """The navigation's 进度: the board of the latest year (or the years, when none is open)."""
     latest = district_years(admin_districts(request)).first()

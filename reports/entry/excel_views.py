@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
+
+from config.http import GET_OR_POST
 
 from ..errors import ReportError, SectionConflict
 from ..permissions import is_report_filler
@@ -52,6 +54,7 @@ def _pending(request, report):
 
 
 @login_required
+@require_safe
 def download(request, pk):
     report = _report(request, pk)
     if not request.user.has_perm("reports.view_report", report):
@@ -62,6 +65,7 @@ def download(request, pk):
 
 
 @login_required
+@require_http_methods(GET_OR_POST)
 def upload(request, pk):
     report = _report(request, pk)
     if not _editable(request, report):
@@ -87,6 +91,7 @@ def upload(request, pk):
 
 
 @login_required
+@require_safe
 def preview(request, pk):
     report = _report(request, pk)
     if not _editable(request, report):

@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import json_script
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
+
+from config.http import GET_OR_POST
 
 from ..access import report_for
 from ..errors import ReportError, SectionConflict
@@ -23,12 +25,14 @@ from ..services import report_explanations_save, report_section_save
 
 
 @login_required
+@require_safe
 def report_list(request):
     reports = reports_visible_to(request.user).order_by("-reporting_year__year", "body__kind", "body__sort_order")
     return render(request, "reports/report_list.html", {"reports": reports})
 
 
 @login_required
+@require_safe
 def report_overview(request, pk):
     report = report_for(request, pk)
     check = report_check(report)
@@ -121,6 +125,7 @@ def _wants_json(request) -> bool:
 
 
 @login_required
+@require_http_methods(GET_OR_POST)
 def section_edit(request, pk, key):
     report = report_for(request, pk)
     if request.method != "POST":
@@ -185,6 +190,7 @@ def explanations(request, pk):
 
 
 @login_required
+@require_safe
 def preview(request, pk):
     report = report_for(request, pk)
     return render(request, "reports/preview.html", {"report": report, "document": AnnualReportDocument(report)})

@@ -252,10 +252,17 @@ class Format:
     sections: tuple[Section, ...]
     rules: tuple = ()
     rule_factories: tuple[Callable[[Format], Any], ...] = field(default=(), repr=False)
+    variant_name: str = ""  # the local variant as people call it: 北京市
 
     @property
     def key(self) -> str:
         return f"{self.version}-{self.variant}" if self.variant else self.version
+
+    @property
+    def name(self) -> str:
+        """The format as shown to people: 2021年格式, 2019年格式（北京市）."""
+        name = f"{self.version}年格式"
+        return f"{name}（{self.variant_name or self.variant}）" if self.variant else name
 
     def section(self, key: str) -> Section:
         for section in self.sections:

@@ -306,9 +306,9 @@ def sum_rule(fmt: Format, axis: str, target: str, items: tuple[str, ...]) -> Rul
     )
 
 
-def build_format(*, version, variant, title, sections, rule_factories=()) -> Format:
+def build_format(*, version, variant, title, sections, rule_factories=(), variant_name="") -> Format:
     """A Format whose rules are its structural sums followed by what each factory declares."""
-    draft = Format(version, variant, title, tuple(sections))
+    draft = Format(version, variant, title, tuple(sections), variant_name=variant_name)
     rules: list = [
         sum_rule(draft, axis, target, items)
         for table in draft.tables()
@@ -316,7 +316,7 @@ def build_format(*, version, variant, title, sections, rule_factories=()) -> For
     ]
     for factory in rule_factories:
         rules.extend(factory(draft))
-    fmt = Format(version, variant, title, tuple(sections), tuple(rules), tuple(rule_factories))
+    fmt = Format(version, variant, title, tuple(sections), tuple(rules), tuple(rule_factories), variant_name)
     check(fmt)
     return fmt
 

@@ -54,6 +54,7 @@ def derive(base: Format, variant: str, changes: dict[str, Callable[[Table], Tabl
         title=base.title,
         sections=sections,
         rule_factories=base.rule_factories,
+        variant_name=VARIANT_NAMES.get(variant, ""),
     )
 
 

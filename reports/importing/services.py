@@ -111,8 +111,7 @@ def _reporting_year(body: Body, year: int, variant: str, existing: ReportingYear
     if existing.format_variant != variant:
         if existing.reports.exclude(body=body).exists():
             raise ReportError(
-                f"{year}年度已按“{existing.format.title}”"
-                f"（{existing.format_variant or '全国格式'}）开启，不能按另一种地方格式导入本单位的报告。"
+                f"{year}年度已按{existing.format.name}开启，不能按另一种地方格式导入本单位的报告。"
             )
         existing.format_variant = variant
         existing.save(update_fields=["format_variant"])

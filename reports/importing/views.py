@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.models import Body
 from agencies.selectors import user_roles
@@ -78,6 +78,7 @@ def upload(request):
 
 
 @login_required
+@require_safe
 def batch(request, batch_id):
     state = _batch(request, batch_id)
     bodies = Body.objects.filter(district_id=state["district"]).order_by("kind", "sort_order", "code")
@@ -178,6 +179,7 @@ def _tables(item: dict) -> list[dict]:
 
 
 @login_required
+@require_safe
 def page_image(request, batch_id, number, page):
     """A page of an uploaded PDF with its table regions outlined (rendered on the server)."""
     state = _batch(request, batch_id)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..access import report_for
 from ..errors import ReportError
@@ -13,6 +13,7 @@ from .templatetags.publishing_tags import status_context
 
 
 @login_required
+@require_safe
 def status(request, pk):
     report = report_for(request, pk, "publishing.view_render_status")
     response = render(request, "publishing/status.html", status_context(report, request.user))

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports.access import report_for
 from reports.errors import ReportError
@@ -29,6 +29,7 @@ from .permissions import refusal
 
 
 @login_required
+@require_safe
 def inbox(request):
     if not request.user.has_perm("agencies.review_reports"):
         raise PermissionDenied("只有部门负责人和主管主任有待办审核。")
@@ -82,6 +83,7 @@ def _refusal(user, report) -> str | None:
 
 
 @login_required
+@require_safe
 def report_review(request, pk):
     report = report_for(request, pk, "review.view_review")
     return render(request, "reports/review/review.html", review_context(request, report))
@@ -169,6 +171,7 @@ def assign_reviewer(request, pk):
 
 
 @login_required
+@require_safe
 def report_status(request, pk):
     """The report's status as a small fragment, polled by the overview and review pages (htmx, with
     the header X-Nianbao-Poll: 1, so that polling does not count as activity for the idle timeout).
@@ -184,6 +187,7 @@ def report_status(request, pk):
 
 
 @login_required
+@require_safe
 def timeline_export(request, pk, fmt):
     report = report_for(request, pk, "review.view_review")
     if not request.user.has_perm("review.export_timeline", report):
@@ -204,12 +208,14 @@ def timeline_export(request, pk, fmt):
 
 
 @login_required
+@require_safe
 def notification_list(request):
     notices = Notification.objects.filter(recipient=request.user).select_related("report")[:200]
     return render(request, "reports/review/notifications.html", {"notices": notices})
 
 
 @login_required
+@require_safe
 def notification_open(request, pk):
     notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notice.read_at is None:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
@@ -22,6 +23,7 @@ def _basis(request) -> str:
 
 
 @login_required
+@require_safe
 def latest(request):
     """The navigation's 汇总: the summary of the latest year."""
     year = district_years(admin_districts(request)).first()
@@ -42,6 +44,7 @@ def summary_context(reporting_year, basis, *, links=False):
 
 
 @login_required
+@require_safe
 def summary_page(request, pk):
     reporting_year = year_for(request, pk)
     return render(request, "reports/summary/summary.html",
@@ -49,6 +52,7 @@ def summary_page(request, pk):
 
 
 @login_required
+@require_safe
 def drilldown(request, pk, cell_id):
     reporting_year = year_for(request, pk)
     basis = _basis(request)
@@ -68,6 +72,7 @@ def _filename(reporting_year, basis, ext):
 
 
 @login_required
+@require_safe
 def summary_xlsx(request, pk):
     reporting_year = year_for(request, pk)
     basis = _basis(request)
@@ -84,6 +89,7 @@ def summary_pdf_bytes(reporting_year, basis) -> bytes:
 
 
 @login_required
+@require_safe
 def summary_pdf(request, pk):
     reporting_year = year_for(request, pk)
     basis = _basis(request)

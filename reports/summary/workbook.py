@@ -97,7 +97,7 @@ def _about_sheet(ws, summary: DistrictSummary) -> None:
     ry = summary.reporting_year
     ws.append([f"{ry.district.name}{ry.year}年度政府信息公开工作年度报告区级汇总"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format_version}年格式"])
+    ws.append([f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format.name}"])
     ws.append([])
     ws.append(["未纳入汇总的单位", "状态"])
     for m in summary.missing:

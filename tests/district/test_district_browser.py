@@ -21,6 +21,9 @@ def test_open_a_year_and_follow_it_on_the_board(page, live_server, people, login
     page.get_by_label("报告年度").fill("2024")
     page.get_by_label("报送截止日期").fill("2025-01-31")
     page.get_by_role("button", name="开启年度").click()
+    # The deadline has passed: the page asks first, saying how many drafts it creates.
+    expect(page.locator("#year-open-confirm")).to_contain_text("开启后将为 2 个单位创建")
+    page.get_by_role("button", name="确认开启，创建 2 份报告草稿").click()
     expect(page.get_by_text("已开启2024年度，为 2 个单位创建了报告草稿")).to_be_visible()
     expect(page.get_by_role("heading", name="2024年度报送进度")).to_be_visible()
     # The deadline has passed: both drafts are overdue, in red, and held by their fillers.

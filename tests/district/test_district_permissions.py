@@ -45,6 +45,7 @@ def _views(world):
         ("district:board", (year,), "get", None, True),
         ("district:board_export", (year,), "get", None, True),
         ("district:remind", (year,), "post", {}, True),
+        ("district:year_new_bodies", (year,), "post", {"bodies": str(people.other_body.pk)}, True),
         ("summary:latest", (), "get", None, False),
         ("summary:summary", (year,), "get", None, True),
         ("summary:drilldown", (year, "s3.R1.G"), "get", None, True),
@@ -63,7 +64,7 @@ def _views(world):
 
 
 def _all_views():
-    return list(range(19))
+    return list(range(20))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -12,13 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from agencies.admin_services import body_create
+from agencies.models import AdminAction
 from reports.district.selectors import BoardFilters, progress_board, weekly_progress
 from reports.review.models import Notification
-from reports.district.services import district_year_open, reports_remind
+from reports.district.services import (
+    bodies_without_report,
+    district_year_open,
+    reports_create_for_new_bodies,
+    reports_remind,
+)
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from reports.workflow import report_transition
 from tests.factories import BodyFactory, RoleAssignmentFactory
+from tests.report_factories import ReportingYearFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +48,7 @@ def test_open_year_creates_drafts_with_schedule(people):
     assert _open(people, year=2020, variant="beijing").format_variant == "beijing"
 
 
+@time_machine.travel(date(2026, 1, 10), tick=False)
 def test_open_page_defaults_and_errors(client, people):
     client.force_login(people.admin)
     response = client.post(reverse("district:year_open"), {"year": "2025", "deadline": "", "reminder_days": "14，7、3"})
@@ -145,3 +154,41 @@ def test_board_page_export_and_remind_button(client, people, django_capture_on_c
         response = client.post(reverse("district:remind", args=[year.pk]), follow=True)
     assert "已向 2 个尚未提交的单位发送催报提醒" in response.content.decode()
     assert ReportEvent.objects.filter(kind=ReportEvent.Kind.REMINDED).count() == 2
+
+
+# ----------------------------------------------------------------------- bodies added after opening
+
+
+def test_a_body_added_during_collection_gets_its_report_recorded(people):
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        year = _open(people)
+        body = body_create(district=people.district, code="late", name="后加街道办事处", kind="street_office",
+                           by=people.admin, active_from=date(2025, 3, 1))
+    report = year.reports.get(body=body)
+    assert report.body_name == "后加街道办事处" and report.status == "draft"
+    action = AdminAction.objects.get(kind=AdminAction.Kind.REPORT_CREATED)
+    assert action.actor == people.admin and action.body == body
+    assert action.data == {"year": 2025, "report": report.pk, "automatic": True}
+
+
+def test_after_the_deadline_the_administrator_decides_and_nothing_is_created_twice(people):
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        year = _open(people)
+    with time_machine.travel(date(2026, 3, 1), tick=False):
+        body = body_create(district=people.district, code="late", name="后加街道办事处", kind="street_office",
+                           by=people.admin, active_from=date(2025, 3, 1))
+        unrelated = body_create(district=people.district, code="new2026", name="今年新设", kind="street_office",
+                                by=people.admin, active_from=date(2026, 3, 1))
+    assert list(bodies_without_report(year)) == [body]  # the 2026 body did not exist in 2025
+    reports_create_for_new_bodies(reporting_year=year, bodies=[body], by=people.admin)
+    assert not bodies_without_report(year).exists()
+    for bodies in ([body], [unrelated], [people.body], []):
+        with pytest.raises(ReportError, match="请刷新页面后重试"):
+            reports_create_for_new_bodies(reporting_year=year, bodies=bodies, by=people.admin)
+    assert year.reports.filter(body=body).count() == 1
+
+
+def test_a_year_of_imported_history_does_not_ask_for_reports_of_every_body(people):
+    """Bodies that were there when a year was opened (or imported) are not "new"."""
+    history = ReportingYearFactory(district=people.district, year=2021)
+    assert not bodies_without_report(history).exists()

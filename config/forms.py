@@ -1,0 +1,58 @@
+"""What every form of the project's staff pages shares: where it is sent, and plain text only.
+
+`ActionForm` takes the URL it posts to as a required argument: a page often carries several forms
+(a body's page: 更名 and 撤销单位), and the page's own URL only shows it, so a form without an action
+would post into the void. `TextField` refuses what a name, a phone number or a code never contains
+(control characters, bidirectional overrides) with a message instead of storing it, because such a
+character breaks the Excel exports later and spoofs names on screen.
+"""
+
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Bidirectional embeddings, overrides and isolates: they reorder what is shown (a "Trojan source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def refuse_control_characters(value: str) -> None:
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
+            name = "换行符" if char in "\r\n" else "制表符" if char == "\t" else f"U+{ord(char):04X}"
+            raise ValidationError(f"不能包含控制字符（{name}），请删除后重新填写。", code="control_character")
+
+
+class TextField(forms.CharField):
+    """One line of plain text with a length limit (required, so that nothing is cut silently)."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators.append(refuse_control_characters)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActionForm(forms.Form):
+    """A crispy form that knows where it is sent (`action`, required) and what its button says."""
+
+    submit_label = "保存"
+    form_id = ""
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not action:
+            raise ValueError(f"{type(self).__name__} needs the URL it is sent to.")
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_method = "post"
+        if self.form_id:
+            self.helper.form_id = self.form_id
+        self.helper.add_input(Submit("submit", self.submit_label))
