@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from reports.models import ReportSection
 from reports.selectors import ReportContent
-from tests.factories import RoleAssignmentFactory
 from tests.report_factories import AnnualReportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,28 +79,6 @@ def test_enter_moves_down_and_a_block_pasted_from_excel_fills_the_grid(page, liv
     expect(cell(page, "s3.R3_2.C")).to_have_value("5")
     expect(cell(page, "s3.R3_7.A")).to_have_text("4")
     expect(cell(page, "s3.R3_2.G")).to_have_text("12")
-
-
-def test_two_people_editing_the_same_section(page, live_server, people, login, report):
-    colleague = RoleAssignmentFactory(user__username="t.filler2", user__full_name="同事", body=people.body).user
-    login(page, people.filler)
-    open_section(page, live_server, report, "s4")
-    other = page.context.browser.new_context().new_page()
-    login(other, colleague)
-    open_section(other, live_server, report, "s4")
-    other.locator('[data-cell="s4.c1"]').fill("2")
-    other.get_by_role("button", name="保存", exact=True).click()
-    expect(other.get_by_text("已保存。")).to_be_visible()
-
-    cell(page, "s4.c1").fill("5")
-    conflict = page.locator("#autosave-conflict")
-    expect(conflict).to_contain_text("同事于", timeout=10000)
-    expect(conflict).to_contain_text("行政复议·结果维持：（空） → 2")
-    expect(cell(page, "s4.c1")).to_have_value("5")  # their input stays on the page
-    assert ReportContent.of(report).values["s4.c1"] == 2
-    page.get_by_role("button", name="保存", exact=True).click()  # a conscious second save wins
-    expect(page.get_by_text("已保存。")).to_be_visible()
-    assert ReportContent.of(report).values["s4.c1"] == 5
 
 
 def test_text_sections_show_guidance_and_count_characters(page, live_server, people, login, report):
