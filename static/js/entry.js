@@ -239,10 +239,29 @@
     } catch (e) { /* storage full or disabled: the page still holds the text */ }
   }
 
-  function restoreDraft() {
+  function readDraft() {
     var draft = null;
     try { draft = JSON.parse(window.localStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
-    if (!draft || typeof draft.fields !== "object") return false;
+    return draft && typeof draft.fields === "object" && draft.fields ? draft : null;
+  }
+
+  // A read-only page (submitted meanwhile) cannot save a draft; it says that one is kept.
+  function mentionDraft() {
+    var draft = readDraft();
+    if (!draft) return;
+    var kept = Object.keys(draft.fields).filter(function (name) {
+      var el = form.elements[name];
+      return el && el.value !== draft.fields[name];
+    }).length;
+    if (!kept) return;
+    draftNote.textContent = "本机浏览器暂存有您尚未保存的内容（" + kept + " 处），但报告当前不能修改。" +
+      "这些内容仍保留在本机，报告撤回或退回修改后再打开本页即可恢复并保存。";
+    draftNote.classList.remove("d-none");
+  }
+
+  function restoreDraft() {
+    var draft = readDraft();
+    if (!draft) return false;
     var restored = 0;
     Object.keys(draft.fields).forEach(function (name) {
       var el = form.elements[name];
@@ -450,5 +469,6 @@
   setInterval(function () { if (dirty) save(); }, 30000);
   window.NianbaoEntry = { save: save, refresh: refresh };
   refresh();
-  if (editable && restoreDraft()) { refresh(); save(); }
+  if (!editable) mentionDraft();
+  else if (restoreDraft()) { refresh(); save(); }
 })();

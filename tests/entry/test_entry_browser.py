@@ -88,7 +88,7 @@ def test_text_sections_show_guidance_and_count_characters(page, live_server, peo
     expect(page.locator("#guide-s1p1")).not_to_be_empty()
     box = page.get_by_label(re.compile("（二）依申请公开"))
     box.fill("全年共收到政府信息公开申请5件。")
-    expect(page.locator('[data-count-for="text-s1p2"]')).to_have_text("16 字")
+    expect(page.locator('[data-count-for="text-s1p2"]')).to_have_text("16 / 20000 字")  # the limit is shown
     page.get_by_role("button", name="保存并继续").click()
     expect(page.get_by_role("heading", name="二、主动公开政府信息情况")).to_be_visible()
     assert ReportContent.of(report).texts["s1.p2"] == "全年共收到政府信息公开申请5件。"

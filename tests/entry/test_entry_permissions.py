@@ -112,3 +112,35 @@ def test_autosave_answers_in_json(people, report):
                         headers={"X-Requested-With": "fetch"})
     assert stale.status_code == 409 and stale.json()["conflicts"] == ["s3.R1.A"]
     assert 'data-conflict="s3.R1.A"' in stale.json()["conflict_html"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_session_state_and_the_signed_in_page(people, role):
+    """Both speak only of the person asking: signed in or not, and their own CSRF token."""
+    client = _client(people, role)
+    state = client.get(reverse("reports:session_state")).json()
+    landing = client.get(reverse("reports:signed_in"))
+    if role == "anonymous":
+        assert state["signed_in"] is False and "csrf" not in state
+        assert landing.status_code == 302 and "/accounts/login/" in landing["Location"]
+    else:
+        assert state["signed_in"] is True and state["user"] == getattr(people, role).pk
+        assert landing.status_code == 200 and "已重新登录" in landing.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_workspace_links_each_person_to_their_bodys_current_report(people, report, role):
+    other = AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year)
+    response = _client(people, role).get(reverse("workspace"))
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    page = response.content.decode()
+    mine = reverse("reports:overview", args=[report.pk])
+    theirs = reverse("reports:overview", args=[other.pk])
+    if role in ("filler", "head", "director"):
+        assert f'href="{mine}"' in page and f'href="{theirs}"' not in page
+    elif role == "other_filler":
+        assert f'href="{theirs}"' in page and f'href="{mine}"' not in page
+    else:  # the district administrator works from the board, not from one body's report
+        assert 'id="current-reports"' not in page

@@ -84,3 +84,20 @@ def test_a_reload_after_the_expiry_restores_the_text_and_saves_it(page, live_ser
     expect(page.get_by_label("（一）主动公开")).to_have_value(FIRST + MORE)
     expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10000)
     assert ReportContent.of(report).texts["s1.p1"] == FIRST + MORE
+
+
+def test_a_draft_that_can_no_longer_be_saved_is_kept_and_mentioned(page, live_server, people, login, report):
+    from reports.models import ReportStatus
+
+    login(page, people.filler)
+    box = open_s1(page, live_server, report)
+    page.route("**/sections/s1/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    box.fill(FIRST)
+    expect(page.locator("#autosave-status")).to_contain_text("内容已暂存在本机浏览器", timeout=10000)
+    page.unroute("**/sections/s1/")
+    report.status = ReportStatus.PENDING_HEAD  # a colleague submitted it meanwhile
+    report.save()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.reload()
+    expect(page.locator("#draft-note")).to_contain_text("暂存有您尚未保存的内容（1 处），但报告当前不能修改")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('nianbao:draft')).length") == 1
