@@ -13,13 +13,19 @@ from agencies.models import Body, District, User
 from .errors import ReportError, ReportLocked, SectionConflict
 from .formats import format_version_for_year, get_format
 from .formats import rules as format_rules
-from .formats.cells import format_cell, from_json_value, parse_cell, to_json_value
-from .formats.cells import CellValueError
+from .formats.cells import CellValueError, format_cell, from_json_value, parse_cell, to_json_value
 from .models import AnnualReport, ReportEvent, ReportingYear, ReportSection
 from .selectors import ReportContent
 from .timeline import event_record
-from .typed import (CELL_LIMIT, EXPLANATION_LIMIT, TEXT_LIMIT, cell_too_long_message, removed_message,
-                    too_long_message, without_control_characters)
+from .typed import (
+    CELL_LIMIT,
+    EXPLANATION_LIMIT,
+    TEXT_LIMIT,
+    cell_too_long_message,
+    removed_message,
+    too_long_message,
+    without_control_characters,
+)
 
 log = structlog.get_logger(__name__)
 

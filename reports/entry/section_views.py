@@ -8,7 +8,7 @@ changed differently in between is shown side by side for the person to choose.
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import cache, wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -73,7 +73,7 @@ class EntryPart:
     comments: list = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def format_json_script(fmt):
     """The definition as a JSON data block for rules.js; formats are immutable, so built once."""
     return json_script(format_rules.format_json(fmt), "format-json")

@@ -6,7 +6,6 @@ from django.test import Client
 from django.urls import reverse
 
 from reports.models import ReportSection
-from reports.selectors import ReportContent
 from reports.typed import TEXT_LIMIT
 from tests.report_factories import AnnualReportFactory
 
