@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache, wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
@@ -32,7 +33,11 @@ from ..services import report_section_save
 from ..typed import TEXT_LIMIT
 from .views import _report_for
 
-SIGNED_OUT = "登录已过期（超过30分钟没有操作）。您输入的内容已暂存在本机浏览器中，重新登录后会自动保存。"
+
+
+def _signed_out_message() -> str:
+    minutes = settings.SESSION_COOKIE_AGE // 60
+    return f"登录已过期（超过{minutes}分钟没有操作）。您输入的内容已暂存在本机浏览器中，重新登录后会自动保存。"
 
 
 def _wants_json(request) -> bool:
@@ -49,7 +54,7 @@ def _signed_in(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if _wants_json(request):
-            return JsonResponse({"ok": False, "signed_out": True, "message": SIGNED_OUT,
+            return JsonResponse({"ok": False, "signed_out": True, "message": _signed_out_message(),
                                  "login_url": _login_url()}, status=401)
         return redirect_to_login(request.get_full_path())
 
@@ -142,7 +147,7 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
         "missing_carry": report.carry_over_note if key in ("s2", "s3") else "",
         "section_comments": comments.get(key, []),
         "conflicts": conflicts or [], "conflict_message": conflict_message,
-        "text_limit": TEXT_LIMIT, "login_url": _login_url(),
+        "text_limit": TEXT_LIMIT, "login_url": _login_url(), "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
     }
 
 
@@ -305,7 +310,7 @@ def _after_form_save(request, report, key, typed, result):
 def session_state(request):
     """For a page whose sign-in expired: is the person signed in again, and with which CSRF token."""
     if not request.user.is_authenticated:
-        return JsonResponse({"signed_in": False, "message": SIGNED_OUT, "login_url": _login_url()})
+        return JsonResponse({"signed_in": False, "message": _signed_out_message(), "login_url": _login_url()})
     return JsonResponse({"signed_in": True, "user": request.user.pk, "name": request.user.display_name,
                          "csrf": get_token(request)})
 

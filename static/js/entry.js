@@ -426,7 +426,8 @@
     signedOut = true;
     writeDraft();
     if (answer && answer.login_url) document.getElementById("relogin-link").href = answer.login_url;
-    document.getElementById("session-expired-message").textContent = "登录已过期（超过30分钟没有操作）。";
+    var message = document.getElementById("session-expired-message");
+    message.textContent = message.dataset.default;
     sessionBox.classList.remove("d-none");
     setStatus("登录已过期：内容已暂存在本机浏览器，尚未保存");
   }
