@@ -39,6 +39,11 @@
   function fieldKey(el) { return el.name.slice(5); }  // "cell:s3.R1.A" / "text:s3.note"
   function fieldFor(key) { return form.elements["cell:" + key] || form.elements["text:" + key] || null; }
   fields().forEach(function (el) { baseline[el.name] = el.value; });
+  // A page shown with open conflicts holds the person's text; what is stored is the other one.
+  conflictSlot.querySelectorAll('[data-conflict] button[data-choice="theirs"]').forEach(function (button) {
+    var el = fieldFor(button.closest("[data-conflict]").dataset.conflict);
+    if (el) baseline[el.name] = button.dataset.theirs || "";
+  });
 
   // --- live parsing, totals and rules ------------------------------------------------------
   function currentValues() {
