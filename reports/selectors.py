@@ -25,6 +25,20 @@ def reports_visible_to(user):
     return AnnualReport.objects.filter(visible).select_related("reporting_year", "body", "body__district")
 
 
+def current_reports_of(user) -> list[AnnualReport]:
+    """The reports a person works on now: for each body they fill in or review for, its report of
+    the latest year opened (the workspace links straight to them)."""
+    roles = user_roles(user)
+    body_ids = set()
+    for role in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR):
+        body_ids |= roles.body_ids(role)
+    latest: dict[int, AnnualReport] = {}
+    for report in (AnnualReport.objects.filter(body_id__in=body_ids)
+                   .select_related("reporting_year", "body").order_by("-reporting_year__year", "body__sort_order")):
+        latest.setdefault(report.body_id, report)
+    return list(latest.values())
+
+
 @dataclass
 class ReportContent:
     """All sections of a report as Python values, the way the format rules take them."""

@@ -1,6 +1,7 @@
 """Writes about reports: opening a year, saving a section. Keyword-only, one transaction each."""
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 
 import structlog
@@ -12,11 +13,19 @@ from agencies.models import Body, District, User
 from .errors import ReportError, ReportLocked, SectionConflict
 from .formats import format_version_for_year, get_format
 from .formats import rules as format_rules
-from .formats.cells import format_cell, from_json_value, parse_cell, to_json_value
-from .formats.cells import CellValueError
+from .formats.cells import CellValueError, format_cell, from_json_value, parse_cell, to_json_value
 from .models import AnnualReport, ReportEvent, ReportingYear, ReportSection
 from .selectors import ReportContent, report_check
 from .timeline import event_record
+from .typed import (
+    CELL_LIMIT,
+    EXPLANATION_LIMIT,
+    TEXT_LIMIT,
+    cell_too_long_message,
+    removed_message,
+    too_long_message,
+    without_control_characters,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -104,9 +113,24 @@ def reporting_year_open(*, district: District, year: int, by: User | None, deadl
 
 @dataclass
 class SectionSave:
+    """What a save did, field by field (a field is a cell id or a text part key)."""
+
     section: ReportSection
-    errors: dict  # cell id -> message for what could not be read
-    changed: dict  # cell or part id -> (before, after), as text
+    errors: dict  # cell id -> message: could not be read as a number, kept as typed
+    changed: dict  # field -> (before, after), as text
+    conflicts: list = dc_field(default_factory=list)  # [{key, label, mine, theirs}]: both changed; not written
+    refused: dict = dc_field(default_factory=dict)  # field -> message: too long; not written
+    cleaned: dict = dc_field(default_factory=dict)  # field -> the typed text without its control characters
+    merged: dict = dc_field(default_factory=dict)  # field -> what is stored instead of what was posted
+    other: str = ""  # who saved the section after this person loaded it
+    removed: int = 0  # control characters removed from what was typed
+    notes: list = dc_field(default_factory=list)  # sentences for the person: what else the save did
+
+    @property
+    def conflict_message(self) -> str:
+        who = self.other or "其他人"
+        return (f"{who}在您打开本页后也修改了下列内容，与您的修改不同。请逐项选择保留哪一份；"
+                "选择之前，这些内容不会保存，其余修改已经保存。")
 
 
 def _with_totals(fmt, section_def, values: dict) -> dict:
@@ -144,60 +168,139 @@ def section_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, 
 
 @transaction.atomic
 def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str], texts: dict[str, str],
-                        base_version: int, by: User, request=None) -> SectionSave:
+                        base_version: int, by: User, request=None, merge: bool = False,
+                        choices: dict[str, str] | None = None) -> SectionSave:
     """Save what a filler typed into one section, whatever state it is in (a draft may be incomplete
-    or break rules). Unreadable numbers are kept as typed, with their message. A save based on an
-    older version than the stored one is refused with what the other person changed."""
+    or break rules). Unreadable numbers are kept as typed, with their message; a field left out is
+    left as stored; a text over its limit is refused, not cut.
+
+    The form was loaded at `base_version`. If someone saved the section since, `merge` writes only
+    the fields this person changed since loading (a three-way merge: loaded, stored, posted); a field
+    that both changed differently is returned in `conflicts` and stays as stored until the person
+    chooses: `choices[field]` is "mine", "theirs" or "" (still undecided). Without `merge` such a save
+    is refused whole with what the other person changed (SectionConflict): the Excel upload wants
+    all or nothing."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise ReportLocked(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
     fmt = report.format
-    section_def = fmt.section(key)
+    try:
+        section_def = fmt.section(key)
+    except KeyError:
+        raise ReportError("没有这一部分。") from None
     section = ReportSection.objects.select_for_update().get(report=report, key=key)
-    if section.version != base_version:
-        base = section.history.filter(version=base_version).first()
-        before = section_text(fmt, base) if base else {}
-        changes = [
-            {"key": k, "label": _label(fmt, k), "before": old, "after": new}
-            for k, (old, new) in section_changes(before, section_text(fmt, section)).items()
-        ]
-        who = section.updated_by.display_name if section.updated_by else "其他人"
-        raise SectionConflict(
-            f"{who}于{timezone.localtime(section.updated_at):%H:%M:%S}保存了本节，您的修改尚未保存。"
-            "请核对对方的改动后再保存；您填写的内容仍保留在表单中。",
-            section=section, changes=changes,
-        )
+    stale = section.version != base_version
+    if stale and not merge:
+        raise _stale_refusal(fmt, section, base_version)
+    stored = section_text(fmt, section)
+    loaded = stored
+    if stale:
+        base_row = section.history.filter(version=base_version).order_by("-history_date", "-history_id").first()
+        loaded = section_text(fmt, base_row) if base_row is not None else None  # unknown: every difference asks
+    input_ids = [c.id for t in section_def.tables for c in t.cells() if not c.computed]
+    part_keys = [p.key for p in section_def.parts]
+    posted = {k: v for k, v in cells.items() if k in set(input_ids)}
+    posted.update((k, v) for k, v in texts.items() if k in part_keys)
 
-    input_cells = [c for t in section_def.tables for c in t.cells() if not c.computed]
-    values, raw, errors = {}, {}, {}
-    for cell in input_cells:
-        typed = (cells.get(cell.id) or "").strip()
+    outcome = SectionSave(section=section, errors={}, changed={},
+                          other=section.updated_by.display_name if stale and section.updated_by else "")
+    result = {f: stored.get(f, "") for f in [*input_ids, *part_keys]}
+    for name, typed in posted.items():
+        typed = _checked(fmt, name, typed, is_cell=name not in part_keys, outcome=outcome)
+        if typed is None:
+            continue
+        mine, theirs = _canonical(fmt, name, typed), _canonical(fmt, name, stored.get(name, ""))
+        base = None if loaded is None else _canonical(fmt, name, loaded.get(name, ""))
+        choice = (choices or {}).get(name)
+        if choice == "mine" or (choice != "theirs" and mine == theirs):
+            result[name] = typed
+        elif choice is None and base == mine:  # not changed on this page: what is stored stays
+            outcome.merged[name] = stored.get(name, "")
+        elif choice is None and base == theirs:  # changed only on this page
+            result[name] = typed
+        elif choice == "theirs":
+            if mine != theirs:
+                outcome.merged[name] = stored.get(name, "")
+        else:
+            outcome.conflicts.append({"key": name, "label": _label(fmt, name), "mine": typed,
+                                      "theirs": stored.get(name, "")})
+
+    kept = [k for k in outcome.merged if (choices or {}).get(k) is None]  # not the ones chosen just now
+    if kept:
+        labels = "、".join(_label(fmt, k) for k in kept)
+        outcome.notes.append(f"{outcome.other or '其他人'}刚保存的修改已一并保留，本页已随之更新：{labels}。")
+    if outcome.cleaned:
+        outcome.notes.append(removed_message(outcome.removed))
+    values, raw = {}, {}
+    for cell_id in input_ids:
         try:
-            value = parse_cell(cell.type, typed)
+            value = parse_cell(fmt.cell(cell_id).type, result[cell_id])
         except CellValueError as exc:
-            raw[cell.id] = typed[:50]
-            errors[cell.id] = str(exc)
+            raw[cell_id] = result[cell_id]
+            outcome.errors[cell_id] = str(exc)
             continue
         if value is not None:
-            values[cell.id] = to_json_value(cell.type, value)
-    values = _with_totals(fmt, section_def, values)
-    part_keys = {p.key for p in section_def.parts}
-    new_texts = {k: v.replace("\r\n", "\n")[:20000] for k, v in texts.items() if k in part_keys}
-    before = section_text(fmt, section)
-    section.values, section.raw, section.texts = values, raw, new_texts
-    changed = section_changes(before, section_text(fmt, section))
+            values[cell_id] = to_json_value(fmt.cell(cell_id).type, value)
+    section.values = _with_totals(fmt, section_def, values)
+    section.raw = raw
+    section.texts = {k: result[k] for k in part_keys if result[k]}
+    outcome.changed = changed = section_changes(stored, section_text(fmt, section))
     if changed:
         section.version += 1  # safe: the row is locked and its version was checked above
         section.updated_by = by
-        section._change_reason = "保存"
+        section._change_reason = "保存" if not stale else f"保存（与第{base_version}版以来他人的修改合并）"
         section.save()
         event_record(report=report, kind=ReportEvent.Kind.SAVED, actor=by, request=request, data={
             "section": key, "version": section.version,
             "changes": {k: {"label": _label(fmt, k), "before": old, "after": new} for k, (old, new) in changed.items()},
+            **({"merged_from_version": base_version} if stale else {}),
         })
         log.info("report_section_saved", report=report.pk, section=key, version=section.version,
-                 changed=sorted(changed))
-    return SectionSave(section=section, errors=errors, changed=changed)
+                 changed=sorted(changed), merged=stale, conflicts=len(outcome.conflicts))
+    return outcome
+
+
+def _checked(fmt, name: str, typed, *, is_cell: bool, outcome: SectionSave) -> str | None:
+    """The typed text as it can be stored, or None when it is refused (the reason in `outcome`)."""
+    typed, removed = without_control_characters(str(typed))
+    if is_cell:
+        typed = typed.strip()
+    if removed:
+        outcome.cleaned[name] = typed
+        outcome.removed += removed
+    if is_cell and len(typed) > CELL_LIMIT:
+        outcome.refused[name] = cell_too_long_message(len(typed))
+        return None
+    if not is_cell and len(typed) > TEXT_LIMIT:
+        outcome.refused[name] = too_long_message(_label(fmt, name), len(typed), TEXT_LIMIT)
+        return None
+    return typed
+
+
+def _canonical(fmt, name: str, text: str) -> str:
+    """A field's text as compared: "３" and "3" are the same number, an unreadable cell is its text."""
+    cells = fmt.cells()
+    if name not in cells:
+        return text
+    try:
+        return format_cell(cells[name].type, parse_cell(cells[name].type, text))
+    except CellValueError:
+        return text.strip()
+
+
+def _stale_refusal(fmt, section, base_version: int) -> SectionConflict:
+    base = section.history.filter(version=base_version).first()
+    before = section_text(fmt, base) if base else {}
+    changes = [
+        {"key": k, "label": _label(fmt, k), "before": old, "after": new}
+        for k, (old, new) in section_changes(before, section_text(fmt, section)).items()
+    ]
+    who = section.updated_by.display_name if section.updated_by else "其他人"
+    return SectionConflict(
+        f"{who}于{timezone.localtime(section.updated_at):%H:%M:%S}保存了本节，您的修改尚未保存。"
+        "请核对对方的改动后再保存；您填写的内容仍保留在表单中。",
+        section=section, changes=changes,
+    )
 
 
 def _label(fmt, key: str) -> str:
@@ -217,7 +320,14 @@ def report_explanations_save(*, report: AnnualReport, explanations: dict[str, st
     if not report.is_editable:
         raise ReportLocked(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
     before = dict(report.explanations)
-    after = {k: v.strip()[:2000] for k, v in explanations.items() if v.strip()}
+    after = {}
+    for rule_id, typed in explanations.items():
+        text = without_control_characters(str(typed))[0].strip()
+        if len(text) > EXPLANATION_LIMIT:
+            raise ReportError(f"每条预警说明最多 {EXPLANATION_LIMIT} 字，有一条现有 {len(text)} 字，说明都没有保存。"
+                              "请删减后再保存，您输入的内容仍在本页。")
+        if text:
+            after[rule_id] = text
     changed = section_changes(before, after)
     if changed:
         report.explanations = after

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import excel_views, views
+from . import excel_views, section_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("<int:pk>/", views.report_overview, name="overview"),
-    path("<int:pk>/sections/<str:key>/", views.section_edit, name="section"),
+    path("<int:pk>/sections/<str:key>/", section_views.section_edit, name="section"),
+    path("session/", section_views.session_state, name="session_state"),
+    path("signed-in/", section_views.signed_in, name="signed_in"),
     path("<int:pk>/explanations/", views.explanations, name="explanations"),
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/excel/", excel_views.download, name="excel_download"),

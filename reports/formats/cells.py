@@ -29,22 +29,30 @@ MESSAGES = {
     "too_many_places": "最多保留四位小数",
     "too_many_published_places": "万元金额最多六位小数（精确到分）",
     "too_large": "数值过大",
+    "inner_space": "数字中间不能有空格，请删去空格或分开填写",
 }
 
 # Applied after mapping full-width forms (U+FF01..U+FF5E) to ASCII, U+3000 to a space and
 # U+2212 (−) to "-". Both patterns are written so that Python's re and JavaScript agree.
 WHITESPACE_PATTERN = r"[\s\u200b\ufeff]+"
 NUMBER_PATTERN = r"([+-]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.([0-9]*))?"
+# A space between digits ("12 34") could be one number or two: refused rather than guessed.
+# Checked on the mapped text after the invisible characters are removed; a space after the sign
+# ("- 5") or around the number is harmless.
+INVISIBLE_PATTERN = r"[\u200b\ufeff]"
+INNER_SPACE_PATTERN = r"[0-9.,]\s+[0-9.,]"
 
 _WHITESPACE = re.compile(WHITESPACE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
+_INVISIBLE = re.compile(INVISIBLE_PATTERN)
+_INNER_SPACE = re.compile(INNER_SPACE_PATTERN)
 
 
 class CellValueError(ValueError):
     """A cell's text is not an acceptable value; str(error) is the Chinese message for the user."""
 
 
-def normalise(raw: str) -> str:
+def _map_forms(raw: str) -> str:
     chars = []
     for ch in raw:
         code = ord(ch)
@@ -55,7 +63,12 @@ def normalise(raw: str) -> str:
         elif code == 0x2212:
             ch = "-"
         chars.append(ch)
-    return _WHITESPACE.sub("", "".join(chars))
+    return "".join(chars)
+
+
+def normalise(raw: str) -> str:
+    """Full-width forms mapped to ASCII, every space removed (for comparing printed labels too)."""
+    return _WHITESPACE.sub("", _map_forms(raw))
 
 
 def parse_cell(cell_type: CellType, raw: str | None, *, places: int = MONEY_PLACES) -> int | Decimal | None:
@@ -64,7 +77,8 @@ def parse_cell(cell_type: CellType, raw: str | None, *, places: int = MONEY_PLAC
     `places`: decimals of money accepted (typed: four; published and stored: up to six)."""
     if raw is None:
         return None
-    text = normalise(str(raw))
+    mapped = _map_forms(str(raw))
+    text = _WHITESPACE.sub("", mapped)
     if not text:
         return None
     integer = cell_type is not CellType.MONEY
@@ -91,6 +105,8 @@ def parse_cell(cell_type: CellType, raw: str | None, *, places: int = MONEY_PLAC
         limit = MAX_MONEY
     if value > limit:
         raise CellValueError(MESSAGES["too_large"])
+    if _INNER_SPACE.search(_INVISIBLE.sub("", mapped)):
+        raise CellValueError(MESSAGES["inner_space"])
     return -value if negative else value
 
 
@@ -133,6 +149,8 @@ def parse_spec() -> dict:
         "messages": dict(MESSAGES),
         "whitespace_pattern": WHITESPACE_PATTERN,
         "number_pattern": NUMBER_PATTERN,
+        "invisible_pattern": INVISIBLE_PATTERN,
+        "inner_space_pattern": INNER_SPACE_PATTERN,
         "max_integer": MAX_INTEGER,
         "max_money": MAX_MONEY,
         "money_places": MONEY_PLACES,

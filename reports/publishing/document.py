@@ -32,6 +32,7 @@ class CellView:
     raw: str = ""
     carried: dict | None = None
     label: str = ""
+    comments: list = field(default_factory=list)  # a return's review comments on this cell (filler's page)
 
     @property
     def dom_id(self) -> str:
@@ -89,8 +90,8 @@ class SectionView:
         return any(table.wide for table in self.tables)
 
 
-def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None) -> TableView:
-    raw, errors, carried = raw or {}, errors or {}, carried or {}
+def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None, comments=None) -> TableView:
+    raw, errors, carried, comments = raw or {}, errors or {}, carried or {}, comments or {}
     cells = fmt.cells()
     rows = []
     for body_row in table.body_rows():
@@ -101,7 +102,7 @@ def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None)
             row_cells.append(CellView(
                 id=data.id, text=format_cell(cell.type, value), computed=data.computed, value=value,
                 error=errors.get(data.id, ""), raw=raw.get(data.id, ""), carried=carried.get(data.id),
-                label=cell.label,
+                label=cell.label, comments=comments.get(data.id, []),
             ))
         rows.append(RowView(labels=body_row.labels, cells=row_cells))
     return TableView(table.key, table.caption, table.header_rows(), rows, table.note, table.row_label_width())

@@ -23,6 +23,8 @@
         rules: {},
         whitespace: new RegExp(spec.parse.whitespace_pattern, "g"),
         number: new RegExp("^(?:" + spec.parse.number_pattern + ")$"),
+        invisible: new RegExp(spec.parse.invisible_pattern, "g"),
+        innerSpace: new RegExp(spec.parse.inner_space_pattern),
         placeholder: new RegExp(spec.placeholder_pattern, "g"),
       };
       spec.cells.forEach(function (cell) { found.cells[cell.id] = cell; });
@@ -36,8 +38,8 @@
     return value === null || value === undefined || value === "";
   }
 
-  // Full-width forms to ASCII, ideographic space to a space, U+2212 to "-", then no whitespace.
-  function normalise(raw, ix) {
+  // Full-width forms to ASCII, ideographic space to a space, U+2212 to "-".
+  function mapForms(raw) {
     var out = "";
     for (const ch of String(raw)) {
       const code = ch.codePointAt(0);
@@ -46,7 +48,7 @@
       else if (code === 0x2212) out += "-";
       else out += ch;
     }
-    return out.replace(ix.whitespace, "");
+    return out;
   }
 
   function formatScaled(n) {
@@ -82,8 +84,11 @@
     const p = spec.parse;
     const fail = function (key) { return { value: null, error: p.messages[key] }; };
     if (raw === null || raw === undefined) return { value: null, error: null };
-    const text = normalise(raw, ix);
+    const mapped = mapForms(raw);
+    const text = mapped.replace(ix.whitespace, "");
     if (!text) return { value: null, error: null };
+    // "12 34": one number or two? Refused like Python, once the rest has been read.
+    const spaced = ix.innerSpace.test(mapped.replace(ix.invisible, ""));
     const integer = type !== "money";
     const match = ix.number.exec(text);
     if (!match || !(match[2] || match[3])) return fail(integer ? "not_integer" : "not_number");
@@ -99,11 +104,13 @@
     const kept = fraction.slice(0, p.money_places);
     if (integer) {
       if (Number(whole) > p.max_integer) return fail("too_large");
+      if (spaced) return fail("inner_space");
       return { value: negative ? -Number(whole) : Number(whole), error: null };
     }
     if (Number(whole) > p.max_money || (Number(whole) === p.max_money && Number(kept || "0") > 0)) {
       return fail("too_large");
     }
+    if (spaced) return fail("inner_space");
     const scaled = Number(whole) * SCALE + Number((kept + "0000").slice(0, 4));
     return { value: formatScaled(negative ? -scaled : scaled), error: null };
   }

@@ -78,3 +78,72 @@ def test_a_report_under_review_or_published_cannot_be_saved(report, people, stat
     report.save()
     with pytest.raises(ReportLocked):
         _save(report, people.filler, {"s3.R1.A": "1"})
+
+
+# --- the three-way merge (a save based on an older version) --------------------------------------
+
+
+def _merge(report, user, version, cells=None, texts=None, key="s3", choices=None):
+    return report_section_save(report=report, key=key, cells=cells or {}, texts=texts or {},
+                               base_version=version, by=user, merge=True, choices=choices)
+
+
+@pytest.fixture
+def colleague(people):
+    from tests.factories import RoleAssignmentFactory
+
+    return RoleAssignmentFactory(user__full_name="同事", body=people.body).user
+
+
+def test_a_stale_save_writes_only_what_this_person_changed(report, people, colleague):
+    _save(report, colleague, texts={"s3.note": "同事的说明"}, version=1)  # version 2
+    # The stale page posts everything it shows: the old (empty) 说明 and one changed cell.
+    result = _merge(report, people.filler, 1, cells={"s3.R1.A": "3", "s3.R1.B": ""}, texts={"s3.note": ""})
+    stored = ReportSection.objects.get(report=report, key="s3")
+    assert stored.texts == {"s3.note": "同事的说明"} and stored.values["s3.R1.A"] == 3
+    assert result.conflicts == [] and result.merged == {"s3.note": "同事的说明"}
+    assert result.other == "同事" and "同事刚保存的修改已一并保留" in result.notes[0]
+    event = report.events.filter(kind="saved").order_by("-pk").first()
+    assert event.data["merged_from_version"] == 1 and set(event.data["changes"]) >= {"s3.R1.A"}
+
+
+def test_a_field_both_changed_differently_is_not_written_until_chosen(report, people, colleague):
+    _save(report, colleague, {"s3.R1.A": "2"}, version=1)
+    result = _merge(report, people.filler, 1, cells={"s3.R1.A": "5", "s3.R1.B": "4"})
+    assert [(c["key"], c["mine"], c["theirs"]) for c in result.conflicts] == [("s3.R1.A", "5", "2")]
+    assert result.conflicts[0]["label"] == "一、本年新收政府信息公开申请数量·自然人"
+    values = ReportContent.of(report).values
+    assert values["s3.R1.A"] == 2 and values["s3.R1.B"] == 4
+    version = result.section.version
+    # Still undecided: a later save (now based on the new version) does not write it either.
+    again = _merge(report, people.filler, version, cells={"s3.R1.A": "5"}, choices={"s3.R1.A": ""})
+    assert [c["key"] for c in again.conflicts] == ["s3.R1.A"] and ReportContent.of(report).values["s3.R1.A"] == 2
+    _merge(report, people.filler, version, cells={"s3.R1.A": "5"}, choices={"s3.R1.A": "mine"})
+    assert ReportContent.of(report).values["s3.R1.A"] == 5
+
+
+def test_choosing_theirs_keeps_what_is_stored(report, people, colleague):
+    _save(report, colleague, {"s3.R1.A": "2"}, version=1)
+    result = _merge(report, people.filler, 1, cells={"s3.R1.A": "5"}, choices={"s3.R1.A": "theirs"})
+    assert result.conflicts == [] and result.merged == {"s3.R1.A": "2"} and not result.changed
+    assert ReportContent.of(report).values["s3.R1.A"] == 2
+
+
+def test_the_same_change_on_both_sides_is_no_conflict(report, people, colleague):
+    _save(report, colleague, {"s3.R1.A": "2"}, version=1)
+    result = _merge(report, people.filler, 1, cells={"s3.R1.A": "２"})  # full-width: the same number
+    assert result.conflicts == [] and not result.changed
+
+
+def test_an_unknown_base_version_asks_about_every_difference(report, people, colleague):
+    _save(report, colleague, {"s3.R1.A": "2"}, version=1)
+    result = _merge(report, people.filler, 99, cells={"s3.R1.A": "5", "s3.R1.B": ""})
+    assert [c["key"] for c in result.conflicts] == ["s3.R1.A"]  # R1.B is the same on both sides
+
+
+def test_without_merge_a_stale_save_is_still_refused_whole(report, people, colleague):
+    _save(report, colleague, {"s3.R1.A": "2"}, version=1)
+    with pytest.raises(SectionConflict):
+        report_section_save(report=report, key="s3", cells={"s3.R1.B": "4"}, texts={}, base_version=1,
+                            by=people.filler)
+    assert "s3.R1.B" not in ReportContent.of(report).values

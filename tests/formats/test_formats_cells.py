@@ -69,6 +69,15 @@ PARSE_CASES = [
     (MONEY, "abc", "请输入数字"),
     (MONEY, "1.2.3", "请输入数字"),
     (MONEY, "10000000000.0001", "数值过大"),
+    # A space between digits is one number or two: refused, never joined (12 34 is not 1234).
+    (COUNT, "12 34", "数字中间不能有空格，请删去空格或分开填写"),
+    (COUNT, "1 234", "数字中间不能有空格，请删去空格或分开填写"),
+    (COUNT, "１２\u3000３４", "数字中间不能有空格，请删去空格或分开填写"),
+    (COUNT, "1,234 ", 1234),
+    (MONEY, "12 .5", "数字中间不能有空格，请删去空格或分开填写"),
+    (SIGNED, "-1 000", "数字中间不能有空格，请删去空格或分开填写"),
+    (COUNT, "12\u200b34", 1234),  # an invisible zero-width space is not a space the person typed
+    (COUNT, "12 3a", "请输入整数"),  # not a number at all: that message comes first
 ]
 
 
