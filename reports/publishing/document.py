@@ -32,6 +32,7 @@ class CellView:
     raw: str = ""
     carried: dict | None = None
     label: str = ""
+    href: str = ""  # where the number links to (the district summary's drill-down)
 
     @property
     def dom_id(self) -> str:
@@ -89,7 +90,8 @@ class SectionView:
         return any(table.wide for table in self.tables)
 
 
-def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None) -> TableView:
+def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None, link: str = "") -> TableView:
+    """`link`: a URL with "{cell}" where each number's cell id goes ("" for plain numbers)."""
     raw, errors, carried = raw or {}, errors or {}, carried or {}
     cells = fmt.cells()
     rows = []
@@ -101,7 +103,7 @@ def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None)
             row_cells.append(CellView(
                 id=data.id, text=format_cell(cell.type, value), computed=data.computed, value=value,
                 error=errors.get(data.id, ""), raw=raw.get(data.id, ""), carried=carried.get(data.id),
-                label=cell.label,
+                label=cell.label, href=link.replace("{cell}", data.id) if link else "",
             ))
         rows.append(RowView(labels=body_row.labels, cells=row_cells))
     return TableView(table.key, table.caption, table.header_rows(), rows, table.note, table.row_label_width())

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
-from .layout import summary_tables
+from ..publishing.document import SectionView, table_view
 from .summary import BASES, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
@@ -37,8 +37,11 @@ def summary_context(reporting_year, basis, *, links=False):
     if links:
         link = reverse("summary:drilldown", args=[reporting_year.pk, "CELL"]).replace("CELL", "{cell}")
         link += f"?basis={basis}"
+    fmt = summary.format
+    sections = [SectionView(s.key, s.number, s.title, [table_view(fmt, t, summary.sums, link=link) for t in s.tables])
+                for s in fmt.sections if s.tables]
     return {"reporting_year": reporting_year, "summary": summary, "basis": basis, "bases": BASES,
-            "tables": summary_tables(summary.format, summary.sums, link=link)}
+            "sections": sections}
 
 
 @login_required
