@@ -1,5 +1,6 @@
 """The district summary pages: the summary of a year (published or approved reports), the
-drill-down of one cell, and the XLSX and PDF downloads. Only the district's 区管理员."""
+drill-down of one cell, the XLSX and PDF downloads, and the list of bodies flagged for 内容雷同 or
+large year-over-year changes. Only the district's 区管理员."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.urls import reverse
 from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
 from ..publishing.document import SectionView, table_view
+from .comparison import year_flags
 from .summary import BASES, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
@@ -93,3 +95,15 @@ def summary_pdf(request, pk):
     response = HttpResponse(summary_pdf_bytes(reporting_year, basis), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "pdf")}"'
     return response
+
+
+@login_required
+def flags(request, pk):
+    """Every report of the year flagged for 内容雷同 or a large change against last year."""
+    reporting_year = year_for(request, pk)
+    flagged = year_flags(reporting_year)
+    return render(request, "reports/summary/flags.html", {
+        "reporting_year": reporting_year, "flagged": flagged,
+        "similar_count": sum(1 for c in flagged if c.similar),
+        "changed_count": sum(1 for c in flagged if c.flagged_cells),
+    })

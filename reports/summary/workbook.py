@@ -84,7 +84,7 @@ def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for name, values in all_bodies_values(summary.reporting_year, basis=summary.basis):
-        ws.append([name, *[_excel_value(values.get(c.id)) for c in cells]])
+        ws.append([cell_value(name), *[_excel_value(values.get(c.id)) for c in cells]])
     ws.append(["合计", *[_excel_value(summary.sums.get(c.id)) for c in cells]])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
