@@ -4,6 +4,7 @@ XLSX in the official layout, the command line."""
 
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from reports.models import AnnualReport, ReportSection, ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.selectors import ReportContent
 from reports.summary.summary import cell_breakdown, district_summary
-from tests.report_factories import AnnualReportFactory
+from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,28 @@ def test_a_report_under_correction_still_counts_with_its_published_version(year_
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == report.body_name)
     ids = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "（单元格编号）")
     assert row[ids.index("s3.R1.A")] == published["s3.R1.A"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_summary_workbook_explains_rules_in_words(page, live_server, people, login):
+    """The 说明 sheet shows each rule's description from the format definition, never its id."""
+    from reports.formats.rules import describe
+
+    year = ReportingYearFactory(district=people.district, year=2025)
+    AnnualReportFactory(reporting_year=year, body=people.body, published=True)
+    login(page, people.admin)
+    page.get_by_role("link", name="汇总", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel").click()
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()))["说明"]
+    rows = list(sheet.iter_rows(values_only=True))
+    start = rows.index(("勾稽关系校验（按汇总数）", "结果")) + 1
+    fmt = year.format
+    rules = {rule.id: rule for rule in fmt.rules}
+    described = [row[0] for row in rows[start:] if row[0]]
+    assert described == [describe(fmt, rules[r.rule_id]) for r in district_summary(year).rules]
+    assert not [text for row in rows for text in row if text in rules]
+    assert not [text for text in described if re.match(r"^(sum|balance|cross_year|text)\.", text)]
+    assert "一、本年新收政府信息公开申请数量·总计 = 各分项之和（6 项）" in described
