@@ -33,7 +33,6 @@ __all__ = [
     "TextRule",
     "completeness",
     "compute",
-    "describe",
     "compute_order",
     "evaluate",
     "format_json",
@@ -198,21 +197,6 @@ def join_terms(terms, shown) -> str:
         sign = ("-" if term.coef < 0 else "") if index == 0 else (" - " if term.coef < 0 else " + ")
         text += sign + part
     return text
-
-
-def describe(fmt: Format, rule) -> str:
-    """The rule in words, for a person (the summary's 说明 sheet): its cells' labels, not its id.
-    "（七）总计·总计 = 本年新收政府信息公开申请数量·总计 + 上年结转政府信息公开申请数量·总计"."""
-    if isinstance(rule, TextRule):
-        return f"文字中写明的件数 = {fmt.cell(rule.cell).label}"
-
-    def side(terms) -> str:
-        return join_terms(terms, [("上年" if t.offset else "") + fmt.cell(t.cell).label for t in terms])
-
-    op = "=" if rule.op == "=" else "≤"
-    if rule.kind == "sum" and len(rule.rhs) > 3:  # a total of a row or a column: its parts need no list
-        return f"{side(rule.lhs)} {op} 各分项之和（{len(rule.rhs)} 项）"
-    return f"{side(rule.lhs)} {op} {side(rule.rhs)}"
 
 
 def _expression(fmt: Format, terms, numbers) -> str:

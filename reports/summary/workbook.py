@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from config.spreadsheets import cell_value, cell_values
 
-from ..formats import rules as format_rules
+from ..formats.blocks import describe_rule
 from ..formats.base import CellType
 from ..formats.layout import table_grid
 from .summary import DistrictSummary, all_bodies_values
@@ -110,7 +110,7 @@ def _about_sheet(ws, summary: DistrictSummary) -> None:
         *([["（无）"]] if not summary.missing else []),
         [],
         ["勾稽关系校验（按汇总数）", "结果"],
-        *([format_rules.describe(fmt, rules[r.rule_id]), "通过" if r.ok else r.message] for r in summary.rules),
+        *([describe_rule(fmt, rules[r.rule_id]), "通过" if r.ok else r.message] for r in summary.rules),
     ]
     for row in rows:
         ws.append(cell_values(row))

@@ -195,7 +195,7 @@ def test_a_report_under_correction_still_counts_with_its_published_version(year_
 @pytest.mark.django_db(transaction=True)
 def test_the_summary_workbook_explains_rules_in_words(page, live_server, people, login):
     """The 说明 sheet shows each rule's description from the format definition, never its id."""
-    from reports.formats.rules import describe
+    from reports.formats.blocks import describe_rule
 
     year = ReportingYearFactory(district=people.district, year=2025)
     AnnualReportFactory(reporting_year=year, body=people.body, published=True)
@@ -210,7 +210,7 @@ def test_the_summary_workbook_explains_rules_in_words(page, live_server, people,
     fmt = year.format
     rules = {rule.id: rule for rule in fmt.rules}
     described = [row[0] for row in rows[start:] if row[0]]
-    assert described == [describe(fmt, rules[r.rule_id]) for r in district_summary(year).rules]
+    assert described == [describe_rule(fmt, rules[r.rule_id]) for r in district_summary(year).rules]
     assert not [text for row in rows for text in row if text in rules]
     assert not [text for text in described if re.match(r"^(sum|balance|cross_year|text)\.", text)]
     assert "一、本年新收政府信息公开申请数量·总计 = 各分项之和（6 项）" in described
