@@ -5,12 +5,15 @@ The sheet's first row holds the column titles of COLUMNS (order free, extra colu
 """
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+
+from config.spreadsheets import XlsxLimits, XlsxRefused, cell_values, check_xlsx
 
 from .admin_services import K, admin_action_record, check_password, generate_password, person_create, role_assign
 from .errors import AdminError
@@ -23,9 +26,12 @@ COLUMNS = {
 REQUIRED = ("username", "full_name", "body", "role")
 ROLE_BY_LABEL = {Role.FILLER.label: Role.FILLER, Role.DEPT_HEAD.label: Role.DEPT_HEAD,
                  Role.DIRECTOR.label: Role.DIRECTOR}
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 2000
+# A sheet of MAX_ROWS people, with room for blank rows and a few extra columns; nothing for a bomb.
+LIMITS = XlsxLimits(max_bytes=2 * 1024 * 1024, max_uncompressed=30 * 1024 * 1024, max_members=100,
+                    max_rows=5 * MAX_ROWS, max_columns=50, max_cells=40 * MAX_ROWS, max_spanned=1_000)
+MAX_FILE_BYTES = LIMITS.max_bytes
+LENGTH_CHECKED = ("username", "full_name", "email", "phone")  # stored on User: its max_length holds
 
 
 @dataclass
@@ -62,7 +68,7 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "人员"
-    ws.append(list(COLUMNS.values()))
+    ws.append(cell_values(COLUMNS.values()))
     ws.append(["example.filler", "张三", "donghuashi", "填报人", "zhangsan@example.gov.cn", "010-12345678",
                "2026-01-01", ""])
     for column in "ABCDEFGH":
@@ -73,15 +79,11 @@ def template_workbook() -> bytes:
 
 
 def _open(content: bytes):
-    """The first sheet, refusing what is not a small, sane XLSX (a zip bomb included)."""
-    if len(content) > MAX_FILE_BYTES:
-        raise AdminError("文件过大（不能超过 2 MB）。")
+    """The first sheet; the guard refuses what is not a small, sane XLSX before openpyxl opens it."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise AdminError("文件解压后过大，无法读取。")
-    except zipfile.BadZipFile:
-        raise AdminError("无法读取该文件：请上传 Excel 或 WPS 保存的 .xlsx 文件。") from None
+        check_xlsx(content, LIMITS)
+    except XlsxRefused as refused:
+        raise AdminError(refused.message) from None
     from openpyxl import load_workbook
 
     try:
@@ -141,7 +143,9 @@ def read_rows(content: bytes) -> list[ImportRow]:
 
 
 def check_rows(rows: list[ImportRow], *, district: District) -> None:
-    """Add every row's errors: required values, known body and role, unique and new 登录名, password."""
+    """Add every row's errors: required values, lengths that fit the database, a valid e-mail, known
+    body and role, unique and new 登录名, password. The confirmation runs it again, so what passes
+    the preview cannot fail there."""
     bodies = {b.code: b for b in Body.objects.filter(district=district)}
     names = [row.data.get("username", "") for row in rows]
     taken = {u.lower() for u in User.objects.filter(username__in=[n for n in names if n]).values_list(
@@ -152,6 +156,15 @@ def check_rows(rows: list[ImportRow], *, district: District) -> None:
         for key in REQUIRED:
             if not data.get(key):
                 row.errors.append(f"“{COLUMNS[key]}”不能为空")
+        for key in LENGTH_CHECKED:
+            limit = User._meta.get_field(key).max_length
+            if len(data.get(key, "")) > limit:
+                row.errors.append(f"“{COLUMNS[key]}”过长（{len(data[key])} 个字符，最多 {limit} 个）")
+        if data.get("email"):
+            try:
+                validate_email(data["email"])
+            except ValidationError:
+                row.errors.append(f"电子邮箱“{data['email'][:60]}”格式不正确")
         username = data.get("username", "")
         if username:
             if username.lower() in taken:

@@ -52,7 +52,10 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
     """n bodies × the years, every report filled (bulk inserts: this is set-up, not what is measured)."""
     from agencies.models import Body, BodyKind, District
     from reports.generate import as_json, plausible_texts, plausible_values
+    from django.utils import timezone
+
     from reports.models import AnnualReport, ReportingYear, ReportSection, ReportStatus
+    from reports.publishing.models import ReportPdf
 
     district, _ = District.objects.get_or_create(code="110101", defaults={"name": "北京市东城区"})
     bodies = Body.objects.bulk_create([
@@ -70,7 +73,7 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
             AnnualReport(reporting_year=reporting_year, body=b, body_name=b.name, status=ReportStatus.PUBLISHED)
             for b in bodies
         ])
-        sections = []
+        sections, versions = [], []
         for report in reports:
             values = plausible_values(fmt, rng)
             data = as_json(fmt, values)
@@ -81,7 +84,15 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
                     report=report, key=section.key, values={k: v for k, v in data.items() if k in ids},
                     texts={k: v for k, v in texts.items() if k.startswith(section.key + ".")},
                 ))
+            # Published: version 1 with its snapshot (what the portal and the summary read).
+            versions.append(ReportPdf(
+                report=report, version=1, status=ReportPdf.Status.DONE, file=f"bench/{report.pk}.pdf",
+                sha256="0" * 64, published_at=timezone.now(),
+                content={"title": report.body_name, "body_name": report.body_name, "year": year,
+                         "format": fmt.key, "values": data, "texts": texts},
+            ))
         ReportSection.objects.bulk_create(sections, batch_size=2000)
+        ReportPdf.objects.bulk_create(versions, batch_size=1000)
     return district
 
 

@@ -3,6 +3,8 @@
 import csv
 import io
 
+from config.spreadsheets import cell_values
+
 
 def _labels(fmt) -> dict[str, str]:
     return {cid: cell.label for cid, cell in fmt.cells().items()}
@@ -34,7 +36,7 @@ def report_csv(item) -> str:
     writer.writerow(["cell_id", "label", "value"])
     for cid, cell in fmt.cells().items():
         if cid in values:
-            writer.writerow([cid, cell.label, values[cid]])
+            writer.writerow(cell_values([cid, cell.label, values[cid]]))
     return out.getvalue()
 
 
@@ -48,9 +50,9 @@ def year_csv(items) -> str:
     writer.writerow(["body_code", "body_name", "year", "format", "version", "published_at", *columns])
     for item in items:
         values = item.values()
-        writer.writerow([
+        writer.writerow(cell_values([
             item.report.body.code, item.report.body_name, item.report.year, item.report.format.key,
             item.current.version if item.current else "", item.published_at.isoformat() if item.published_at else "",
             *(values.get(cid, "") for cid in columns),
-        ])
+        ]))
     return out.getvalue()

@@ -46,6 +46,23 @@ class AnnualReportFactory(DjangoModelFactory[AnnualReport]):
         yes_declaration=factory.PostGeneration(lambda obj, create, extracted, **kw: _sections(obj, create, True, **kw)),
         no_declaration=factory.PostGeneration(lambda obj, create, extracted, **kw: _sections(obj, create, False)),
     )
+    # A published report has its published version (after the sections: it is their snapshot).
+    published_version = factory.PostGeneration(lambda obj, create, extracted, **kw: _published_version(obj, create))
+
+
+def _published_version(obj, create):
+    """Version 1, done, with the snapshot of the sections: what the portal and the summary read.
+    The PDF file itself is not rendered (tests that need it publish through the worker)."""
+    if not create or obj.status != ReportStatus.PUBLISHED or obj.imported:
+        return
+    from django.utils import timezone
+
+    from reports.publishing.models import ReportPdf
+    from reports.publishing.snapshot import snapshot_of
+
+    ReportPdf.objects.create(report=obj, version=1, status=ReportPdf.Status.DONE, file=f"factory/{obj.pk}.pdf",
+                             sha256="0" * 64, content=snapshot_of(obj), published_at=timezone.now(),
+                             rendered_at=timezone.now())
 
 
 def _sections(obj, create, filled, seed=None, **kwargs):

@@ -275,6 +275,13 @@ PUBLISHING_SWEEP_AFTER = timedelta(seconds=env.int("PUBLISHING_SWEEP_AFTER_SECON
 # Daily at 08:00: deadline reminders, escalation of overdue reports, reviewers waiting > 3 days.
 CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "schedule": crontab(hour=8, minute=0)}
 
+# COMPARISON (reports/summary/comparison.py): year-over-year warnings
+# ------------------------------------------------------------------------------
+# A figure is flagged when it moved by more than NIANBAO_YOY_FACTOR times, up or down, AND by at least
+# NIANBAO_YOY_MIN_CHANGE: 0 → 5 or 2 → 9 is ordinary for a small body and not worth a warning.
+NIANBAO_YOY_FACTOR = env.float("NIANBAO_YOY_FACTOR", default=3)
+NIANBAO_YOY_MIN_CHANGE = env.int("NIANBAO_YOY_MIN_CHANGE", default=10)
+
 # EMAIL
 # ------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

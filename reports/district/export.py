@@ -7,6 +7,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from django.utils import timezone
 
+from config.spreadsheets import cell_values
+
 from .selectors import Board
 
 HEADERS = ("单位", "类型", "状态", "当前处理", "处理人", "在此状态（天）", "最后活动时间", "最后活动",
@@ -25,9 +27,9 @@ def board_workbook(board: Board) -> bytes:
     red = PatternFill("solid", fgColor="F8D7DA")
     for row in board.rows:
         last = row.last_activity.replace(tzinfo=None) if row.last_activity else None
-        ws.append([row.body_name, row.kind_label, row.status_label, row.holder_role or "—",
-                   "、".join(row.holders), row.days_in_state, last, row.last_kind, row.days_to_deadline,
-                   "是" if row.overdue else "否"])
+        ws.append(cell_values([row.body_name, row.kind_label, row.status_label, row.holder_role or "—",
+                               "、".join(row.holders), row.days_in_state, last, row.last_kind,
+                               row.days_to_deadline, "是" if row.overdue else "否"]))
         if row.overdue:
             for cell in ws[ws.max_row]:
                 cell.fill = red

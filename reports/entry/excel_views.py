@@ -20,7 +20,8 @@ from config.http import GET_OR_POST
 from ..errors import ReportError, SectionConflict
 from ..permissions import is_report_filler
 from ..selectors import reports_visible_to
-from ..summary import excel
+from ..excel import upload as excel_upload
+from ..excel.template import report_workbook, workbook_filename
 
 PENDING_MINUTES = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,8 +60,8 @@ def download(request, pk):
     report = _report(request, pk)
     if not request.user.has_perm("reports.view_report", report):
         raise PermissionDenied("您无权查看这份报告。")
-    response = HttpResponse(excel.report_workbook(report), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, excel.workbook_filename(report))
+    response = HttpResponse(report_workbook(report), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, workbook_filename(report))
     return response
 
 
@@ -76,15 +77,15 @@ def upload(request, pk):
     if uploaded is None:
         messages.error(request, "请选择要上传的 .xlsx 文件。")
         return redirect("reports:excel_upload", pk=report.pk)
-    if uploaded.size > excel.MAX_UPLOAD_BYTES:
+    if uploaded.size > excel_upload.MAX_UPLOAD_BYTES:
         messages.error(request, "文件过大（不能超过 2 MB），请上传本系统下载的统计表模板。")
         return redirect("reports:excel_upload", pk=report.pk)
     try:
-        cells = excel.read_upload(report, uploaded.read(excel.MAX_UPLOAD_BYTES + 1))
+        cells = excel_upload.read_upload(report, uploaded.read(excel_upload.MAX_UPLOAD_BYTES + 1))
     except ReportError as error:
         messages.error(request, error.message)
         return redirect("reports:excel_upload", pk=report.pk)
-    preview = excel.upload_preview(report, cells)
+    preview = excel_upload.upload_preview(report, cells)
     request.session[_key(report)] = {"cells": cells, "versions": preview.versions, "at": time.time(),
                                      "name": uploaded.name[:100]}
     return redirect("reports:excel_preview", pk=report.pk)
@@ -100,7 +101,7 @@ def preview(request, pk):
     if pending is None:
         messages.warning(request, "没有待确认的上传（或已超过 30 分钟），请重新上传。")
         return redirect("reports:excel_upload", pk=report.pk)
-    result = excel.upload_preview(report, pending["cells"])
+    result = excel_upload.upload_preview(report, pending["cells"])
     stale = result.versions != {k: int(v) for k, v in pending["versions"].items()}
     return render(request, "reports/excel/preview.html", {
         "report": report, "preview": result, "name": pending.get("name", ""), "stale": stale,
@@ -123,7 +124,7 @@ def confirm(request, pk):
         messages.warning(request, "没有待确认的上传（或已超过 30 分钟），请重新上传。")
         return redirect("reports:excel_upload", pk=report.pk)
     try:
-        saved = excel.upload_apply(report=report, uploaded=pending["cells"],
+        saved = excel_upload.upload_apply(report=report, uploaded=pending["cells"],
                                    base_versions=pending["versions"], by=request.user, request=request)
     except SectionConflict as conflict:
         messages.error(request, f"没有保存：{conflict.message.split('您的修改尚未保存')[0]}请重新上传统计表。")

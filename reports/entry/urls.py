@@ -6,14 +6,14 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
-    path("<int:pk>/", views.report_overview, name="overview"),
-    path("<int:pk>/sections/<str:key>/", section_views.section_edit, name="section"),
+    path("<id:pk>/", views.report_overview, name="overview"),
+    path("<id:pk>/sections/<str:key>/", section_views.section_edit, name="section"),
     path("session/", section_views.session_state, name="session_state"),
     path("signed-in/", section_views.signed_in, name="signed_in"),
-    path("<int:pk>/explanations/", views.explanations, name="explanations"),
-    path("<int:pk>/preview/", views.preview, name="preview"),
-    path("<int:pk>/excel/", excel_views.download, name="excel_download"),
-    path("<int:pk>/excel/upload/", excel_views.upload, name="excel_upload"),
-    path("<int:pk>/excel/preview/", excel_views.preview, name="excel_preview"),
-    path("<int:pk>/excel/confirm/", excel_views.confirm, name="excel_confirm"),
+    path("<id:pk>/explanations/", views.explanations, name="explanations"),
+    path("<id:pk>/preview/", views.preview, name="preview"),
+    path("<id:pk>/excel/", excel_views.download, name="excel_download"),
+    path("<id:pk>/excel/upload/", excel_views.upload, name="excel_upload"),
+    path("<id:pk>/excel/preview/", excel_views.preview, name="excel_preview"),
+    path("<id:pk>/excel/confirm/", excel_views.confirm, name="excel_confirm"),
 ]

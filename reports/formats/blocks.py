@@ -272,6 +272,21 @@ def _describe(fmt: Format, terms: tuple[Term, ...], anchor: str) -> str:
     return join_terms(terms, names)
 
 
+def describe_rule(fmt: Format, rule) -> str:
+    """The rule in words, for a person (the summary's 说明 sheet): its cells' labels, not its id.
+    "（七）总计·总计 = 本年新收政府信息公开申请数量·总计 + 上年结转政府信息公开申请数量·总计"."""
+    if isinstance(rule, TextRule):
+        return f"文字中写明的件数 = {fmt.cell(rule.cell).label}"
+
+    def side(terms) -> str:
+        return join_terms(terms, [(_PREVIOUS if t.offset else "") + fmt.cell(t.cell).label for t in terms])
+
+    op = "=" if rule.op == "=" else "≤"
+    if rule.kind == "sum" and len(rule.rhs) > 3:  # a total of a row or a column: its parts need no list
+        return f"{side(rule.lhs)} {op} 各分项之和（{len(rule.rhs)} 项）"
+    return f"{side(rule.lhs)} {op} {side(rule.rhs)}"
+
+
 def soft_rule(fmt: Format, cell: str, op: str, terms: tuple[Term, ...], prev_versions=()) -> Rule:
     """A warning: cell = terms (worded 应为) or cell <= terms (worded 不应大于)."""
     label, described = fmt.cell(cell).label, _describe(fmt, terms, cell)

@@ -104,3 +104,38 @@ def body_rows(table) -> tuple[BodyRow, ...]:
         )
         body.append(BodyRow(row, tuple(labels), cells))
     return tuple(body)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of a table laid on a spreadsheet grid (1-based row and column, as Excel counts)."""
+
+    row: int
+    column: int
+    kind: str  # "header", "label" or "data"
+    text: str = ""  # the label of a header or label cell
+    rowspan: int = 1
+    colspan: int = 1
+    data: DataCell | None = None  # the data cell, for kind "data"
+
+
+def table_grid(table, *, first_row: int = 1) -> tuple[tuple[GridCell, ...], int]:
+    """The table's header rows then body rows on a grid from `first_row`, each spanning cell placed
+    in the next free column the way an HTML table places it. Returns the cells and the next free row.
+    The one placer of every spreadsheet (the filler's template, the district summary)."""
+    taken: set[tuple[int, int]] = set()
+    out: list[GridCell] = []
+    rows = [[GridCell(0, 0, "header", h.label or "", h.rowspan, h.colspan) for h in header_row]
+            for header_row in table.header_rows()]
+    rows += [[GridCell(0, 0, "label", lc.label, lc.rowspan, lc.colspan) for lc in body_row.labels]
+             + [GridCell(0, 0, "data", data=d) for d in body_row.cells]
+             for body_row in table.body_rows()]
+    for offset, cells in enumerate(rows):
+        row, column = first_row + offset, 1
+        for cell in cells:
+            while (row, column) in taken:
+                column += 1
+            out.append(GridCell(row, column, cell.kind, cell.text, cell.rowspan, cell.colspan, cell.data))
+            taken.update((r, c) for r in range(row, row + cell.rowspan) for c in range(column, column + cell.colspan))
+            column += cell.colspan
+    return tuple(out), first_row + len(rows)

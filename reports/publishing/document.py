@@ -33,6 +33,7 @@ class CellView:
     carried: dict | None = None
     label: str = ""
     comments: list = field(default_factory=list)  # a return's review comments on this cell (filler's page)
+    href: str = ""  # where the number links to (the district summary's drill-down)
 
     @property
     def dom_id(self) -> str:
@@ -90,7 +91,9 @@ class SectionView:
         return any(table.wide for table in self.tables)
 
 
-def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None, comments=None) -> TableView:
+def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None, comments=None,
+               link: str = "") -> TableView:
+    """`link`: a URL with "{cell}" where each number's cell id goes ("" for plain numbers)."""
     raw, errors, carried, comments = raw or {}, errors or {}, carried or {}, comments or {}
     cells = fmt.cells()
     rows = []
@@ -103,6 +106,7 @@ def table_view(fmt, table, values: dict, *, raw=None, errors=None, carried=None,
                 id=data.id, text=format_cell(cell.type, value), computed=data.computed, value=value,
                 error=errors.get(data.id, ""), raw=raw.get(data.id, ""), carried=carried.get(data.id),
                 label=cell.label, comments=comments.get(data.id, []),
+                href=link.replace("{cell}", data.id) if link else "",
             ))
         rows.append(RowView(labels=body_row.labels, cells=row_cells))
     return TableView(table.key, table.caption, table.header_rows(), rows, table.note, table.row_label_width())

@@ -7,7 +7,7 @@ with their snapshot; never a draft, never live section data.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportStatus
@@ -17,6 +17,16 @@ from .models import ReportPdf
 
 def latest_version(report: AnnualReport) -> ReportPdf | None:
     return report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
+
+
+def current_versions():
+    """Every report's current published version: its latest done version, the one the portal shows
+    (a correction in progress leaves it in place until the next version is done). Written as "the
+    version equals the report's highest done version" (one index lookup a row) rather than "no newer
+    done version exists", which PostgreSQL plans badly on freshly loaded tables."""
+    latest = (ReportPdf.objects.filter(report=OuterRef("report"), status=ReportPdf.Status.DONE)
+              .order_by("-version").values("version")[:1])
+    return ReportPdf.objects.filter(status=ReportPdf.Status.DONE, version=Subquery(latest))
 
 
 def pending_claim(report_id: int) -> Claim | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from config.spreadsheets import cell_values
+
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.timeline import report_timeline
 
@@ -76,7 +78,7 @@ def timeline_csv(report: AnnualReport) -> tuple[str, bytes]:
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     for row in timeline_rows(report):
-        writer.writerow(row.as_list())
+        writer.writerow(cell_values(row.as_list()))
     # UTF-8 with BOM: Excel and WPS then open the Chinese text correctly.
     return _filename(report, "csv"), buffer.getvalue().encode("utf-8-sig")
 
@@ -88,13 +90,13 @@ def timeline_xlsx(report: AnnualReport) -> tuple[str, bytes]:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "时间线"
-    sheet.append([report.title])
+    sheet.append(cell_values([report.title]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in timeline_rows(report):
-        sheet.append(row.as_list())
+        sheet.append(cell_values(row.as_list()))
     for column, width in zip("ABCDEFGH", (20, 16, 14, 16, 16, 40, 60, 16)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=3):

@@ -3,10 +3,13 @@ reviewers (国办公开办函〔2021〕30号 names 内容雷同 as a ground for 
 
 - Every cell against the body's report of the previous year, with the change; a cell is flagged
   when it moved by more than settings.NIANBAO_YOY_FACTOR (default 3) times, up or down, and by at
-  least NIANBAO_YOY_MIN_CHANGE (default 5), so that 1 → 4 does not cry wolf.
+  least settings.NIANBAO_YOY_MIN_CHANGE (default 10), so that 0 → 5 does not cry wolf.
 - Every text part against the same part of the body's previous report and of the other bodies'
   reports of the same year: more than 90 % the same (difflib's ratio) is flagged. Character
   shingles pick the candidates first, so the expensive ratio only runs on texts that could match.
+
+`year_flags` runs the same checks for every report of a year at once (a fixed number of queries),
+for the district administrator's list of flagged bodies.
 """
 
 from dataclasses import dataclass, field
@@ -26,11 +29,11 @@ SHINGLE = 3
 
 
 def yoy_factor() -> float:
-    return float(getattr(settings, "NIANBAO_YOY_FACTOR", 3))
+    return float(settings.NIANBAO_YOY_FACTOR)
 
 
 def yoy_min_change() -> int:
-    return int(getattr(settings, "NIANBAO_YOY_MIN_CHANGE", 5))
+    return int(settings.NIANBAO_YOY_MIN_CHANGE)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Comparison:
     cells: list[CellChange] = field(default_factory=list)
     similar: list[SimilarText] = field(default_factory=list)
     factor: float = 3
+    min_change: int = 10
 
     @property
     def flagged_cells(self) -> list[CellChange]:
@@ -115,26 +119,26 @@ def _similar(text: str, others: list[tuple[str, str]], threshold: float) -> tupl
     return best
 
 
-def _texts_of_other_bodies(report: AnnualReport) -> dict[str, list[tuple[str, str]]]:
-    """Part key -> [(body name, text)] of the other reports of the same year (one query)."""
-    by_part: dict[str, list[tuple[str, str]]] = {}
-    rows = (ReportSection.objects.filter(report__reporting_year_id=report.reporting_year_id)
-            .exclude(report=report).exclude(texts={}).values_list("report__body_name", "texts"))
-    for name, texts in rows:
+def _texts_by_part(rows) -> dict[str, list[tuple[int, str, str]]]:
+    """Part key -> [(report id, body name, text)] from (report id, body name, texts) rows."""
+    by_part: dict[str, list[tuple[int, str, str]]] = {}
+    for report_id, name, texts in rows:
         for part, text in texts.items():
             if text:
-                by_part.setdefault(part, []).append((name, text))
+                by_part.setdefault(part, []).append((report_id, name, text))
     return by_part
 
 
-def report_comparison(report: AnnualReport, *, content: ReportContent | None = None) -> Comparison:
-    """Everything the fillers and the reviewers are warned about, for one report."""
-    content = content or ReportContent.of(report)
+def _texts_of_the_year(reporting_year_id: int) -> dict[str, list[tuple[int, str, str]]]:
+    """Every report's texts of the year, by part (one query)."""
+    return _texts_by_part(ReportSection.objects.filter(report__reporting_year_id=reporting_year_id)
+                          .exclude(texts={}).values_list("report_id", "report__body_name", "texts"))
+
+
+def _compare(report, content: ReportContent, previous, prev_content, year_texts) -> Comparison:
     fmt = report.format
     factor, min_change = yoy_factor(), yoy_min_change()
-    previous = previous_report(report)
-    comparison = Comparison(report, previous.year if previous else None, factor=factor)
-    prev_content = ReportContent.of(previous) if previous else None
+    comparison = Comparison(report, previous.year if previous else None, factor=factor, min_change=min_change)
     if previous is not None:
         prev_cells = previous.format.cells()
         for cell_id, cell in fmt.cells().items():
@@ -147,15 +151,44 @@ def report_comparison(report: AnnualReport, *, content: ReportContent | None = N
                 _change_text(cell.type, change),
                 moved_too_much(this, last, factor=factor, min_change=min_change),
             ))
-    others = _texts_of_other_bodies(report)
     for part in fmt.text_parts():
         text = content.texts.get(part.key) or ""
         candidates = []
         if prev_content is not None and prev_content.texts.get(part.key):
             candidates.append((f"本单位{previous.year}年度报告", prev_content.texts[part.key]))
-        candidates += others.get(part.key, [])
+        candidates += [(name, other) for report_id, name, other in year_texts.get(part.key, [])
+                       if report_id != report.pk]
         found = _similar(text, candidates, SIMILARITY_THRESHOLD)
         if found:
             title = part.title or fmt.section(part.key.split(".")[0]).title
             comparison.similar.append(SimilarText(part.key, title, found[0], found[1]))
     return comparison
+
+
+def report_comparison(report: AnnualReport, *, content: ReportContent | None = None) -> Comparison:
+    """Everything the fillers and the reviewers are warned about, for one report."""
+    content = content or ReportContent.of(report)
+    previous = previous_report(report)
+    prev_content = ReportContent.of(previous) if previous else None
+    return _compare(report, content, previous, prev_content, _texts_of_the_year(report.reporting_year_id))
+
+
+def year_flags(reporting_year) -> list[Comparison]:
+    """The comparison of every report of the year that has a flag, in the bodies' order: this year's
+    reports, last year's reports of the same district and their sections in four queries."""
+    order = ("body__kind", "body__sort_order", "body__code")
+    reports = list(AnnualReport.objects.filter(reporting_year=reporting_year)
+                   .select_related("reporting_year", "body").prefetch_related("sections").order_by(*order))
+    previous = {r.body_id: r for r in AnnualReport.objects.filter(
+        reporting_year__district_id=reporting_year.district_id, reporting_year__year=reporting_year.year - 1)
+        .select_related("reporting_year").prefetch_related("sections")}
+    contents = {r.pk: ReportContent.of(r) for r in reports}
+    year_texts = _texts_by_part((r.pk, r.body_name, contents[r.pk].texts) for r in reports)
+    flagged = []
+    for report in reports:
+        last = previous.get(report.body_id)
+        comparison = _compare(report, contents[report.pk], last, ReportContent.of(last) if last else None,
+                              year_texts)
+        if comparison.has_flags:
+            flagged.append(comparison)
+    return flagged

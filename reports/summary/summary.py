@@ -1,9 +1,13 @@
 """The district summary (区级汇总) of a year: every statistics cell summed over the bodies' reports,
-computed in the database (one aggregate query per table over ReportSection.values), the hard rules
-re-checked on the sums, the bodies missing, and each body's value of one cell (the drill-down).
+computed in the database (one aggregate query per table), the hard rules re-checked on the sums, the
+bodies missing, and each body's value of one cell (the drill-down).
 
-Which reports count (`basis`): the published ones, or every approved one (approved, publish
-failed, published) — the approved reports' figures no longer change, only their publication waits.
+Which figures count (`basis`), the same truth as the portal's:
+- "published": each report's current published version (the snapshot of its latest done ReportPdf),
+  so a report reopened for a correction keeps counting with the version the public still sees;
+  imported history without a version counts by its imported (published) sections.
+- "approved": the same, except that a report approved and waiting for (or failing) its publication
+  counts by its live sections: its figures no longer change, only their publication waits.
 """
 
 from dataclasses import dataclass
@@ -11,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BigIntegerField, DecimalField, Sum, Value
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import BigIntegerField, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 
 from agencies.models import Body
@@ -21,27 +25,52 @@ from ..formats import rules as format_rules
 from ..formats.base import CellType
 from ..formats.cells import format_cell, from_json_value
 from ..models import AnnualReport, ReportingYear, ReportSection, ReportStatus
+from ..publishing.models import ReportPdf
+from ..publishing.selectors import current_versions
 
 S = ReportStatus
+# basis -> (label, statuses whose reports count by their live sections)
 BASES = {
-    "published": ("已发布的报告", (S.PUBLISHED,)),
-    "approved": ("已批准的报告（含待发布、发布失败）", (S.APPROVED, S.PUBLISH_FAILED, S.PUBLISHED)),
+    "published": ("已发布的报告（各报告现行的发布版本）", ()),
+    "approved": ("已批准的报告（含待发布、发布失败）", (S.APPROVED, S.PUBLISH_FAILED)),
 }
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=4)
 
 
-def basis_statuses(basis: str) -> tuple[str, ...]:
+def live_statuses(basis: str) -> tuple[str, ...]:
     return BASES.get(basis, BASES["published"])[1]
 
 
-def _cell_value(cell):
-    """The SQL of one cell of a section row: its JSON value cast to a number."""
-    field = MONEY_FIELD if cell.type is CellType.MONEY else BigIntegerField()
-    return Cast(KeyTextTransform(cell.id, "values"), field)
+def _cell_value(cell, field="values"):
+    """The SQL of one cell: its JSON value (in a section's values, or a snapshot's) cast to a number."""
+    number = MONEY_FIELD if cell.type is CellType.MONEY else BigIntegerField()
+    return Cast(KeyTextTransform(cell.id, field), number)
 
 
 def _zero(cell):
     return Value(Decimal("0"), output_field=MONEY_FIELD) if cell.type is CellType.MONEY else Value(0)
+
+
+def _has_version():
+    return Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=ReportPdf.Status.DONE))
+
+
+def live_reports(reporting_year: ReportingYear, basis: str = "published"):
+    """The reports that count by their live sections."""
+    return AnnualReport.objects.filter(reporting_year=reporting_year).filter(
+        Q(status__in=live_statuses(basis)) | (Q(imported=True, status=S.PUBLISHED) & ~_has_version()))
+
+
+def summed_versions(reporting_year: ReportingYear, basis: str = "published"):
+    """The published versions that count: the current one of every other report that has one."""
+    return current_versions().filter(report__reporting_year=reporting_year).exclude(
+        report__status__in=live_statuses(basis))
+
+
+def summed_reports(reporting_year: ReportingYear, basis: str = "published"):
+    return AnnualReport.objects.filter(reporting_year=reporting_year).filter(
+        Q(pk__in=live_reports(reporting_year, basis).values("pk"))
+        | Q(pk__in=summed_versions(reporting_year, basis).values("report_id")))
 
 
 @dataclass
@@ -90,35 +119,48 @@ class DistrictSummary:
         }
 
 
-def summed_reports(reporting_year: ReportingYear, basis: str = "published"):
-    return AnnualReport.objects.filter(reporting_year=reporting_year, status__in=basis_statuses(basis))
-
-
 _PG_TABLE_SUMS = """
-    SELECT e.key, SUM(e.value::numeric)
-    FROM reports_reportsection s
-    JOIN reports_annualreport r ON r.id = s.report_id
-    CROSS JOIN LATERAL jsonb_each_text(s."values") AS e(key, value)
-    WHERE r.reporting_year_id = %s AND r.status = ANY(%s) AND s.key = %s AND e.key = ANY(%s)
-    GROUP BY e.key
+    WITH t(v) AS MATERIALIZED (
+        SELECT s."values" FROM reports_reportsection s WHERE s.key = %(section)s AND s.report_id IN ({live})
+        UNION ALL
+        SELECT p.content -> 'values' FROM publishing_reportpdf p WHERE p.id IN ({versions})
+    )
+    SELECT k.key, SUM((t.v ->> k.key)::numeric) FROM t CROSS JOIN unnest(%(cells)s::text[]) AS k(key)
+    GROUP BY k.key
 """
 
 
-def _table_sums_postgres(reporting_year, section: str, cells, statuses) -> dict:
-    """PostgreSQL: each row's JSON is unpacked once (jsonb_each_text). Writing one `values ->> id`
-    per cell, as the ORM does, decompresses the row's jsonb once per cell — 175 times a row for
-    table 三 — which made the summary 4–5 times slower."""
+def _table_sums_postgres(reporting_year, section: str, cells, basis) -> dict:
+    """PostgreSQL: each row's JSON is read once (the materialised `t`) and its cells looked up in
+    memory. Writing one `values ->> id` per cell on the column, as the ORM does, decompresses the
+    row's jsonb once per cell — 175 times a row for table 三 — which made the summary 4–5 times
+    slower. The two subqueries (which reports count, and how) are the ORM's own."""
+    live_sql, live_params = live_reports(reporting_year, basis).order_by().values("pk").query.sql_with_params()
+    versions_sql, versions_params = (summed_versions(reporting_year, basis).order_by().values("pk")
+                                     .query.sql_with_params())
+    params = {"section": section, "cells": [c.id for c in cells]}
+    # The ORM's SQL has %s placeholders; turn them into named ones beside ours.
+    names = []
+    for prefix, values in (("l", live_params), ("v", versions_params)):
+        for index, value in enumerate(values):
+            params[f"{prefix}{index}"] = value
+            names.append(f"%({prefix}{index})s")
+    live = live_sql % tuple(names[:len(live_params)])
+    versions = versions_sql % tuple(names[len(live_params):])
     with connection.cursor() as cursor:
-        cursor.execute(_PG_TABLE_SUMS, [reporting_year.pk, list(statuses), section, [c.id for c in cells]])
-        return dict(cursor.fetchall())
+        cursor.execute(_PG_TABLE_SUMS.format(live=live, versions=versions), params)
+        return {key: total for key, total in cursor.fetchall() if total is not None}
 
 
-def _table_sums_orm(reporting_year, section: str, cells, statuses) -> dict:
-    """Any other database (the demo's SQLite): one Sum(Cast(key)) per cell, in one query."""
-    aggregates = {f"c{index}": Coalesce(Sum(_cell_value(cell)), _zero(cell)) for index, cell in enumerate(cells)}
-    reports = AnnualReport.objects.filter(reporting_year=reporting_year, status__in=statuses)
-    row = ReportSection.objects.filter(report__in=reports, key=section).aggregate(**aggregates)
-    return {cell.id: row[f"c{index}"] for index, cell in enumerate(cells)}
+def _table_sums_orm(reporting_year, section: str, cells, basis) -> dict:
+    """Any other database (the demo's SQLite): one Sum(Cast(key)) per cell over the live sections,
+    and one over the snapshots."""
+    live = ReportSection.objects.filter(report__in=live_reports(reporting_year, basis), key=section).aggregate(
+        **{f"c{index}": Coalesce(Sum(_cell_value(cell)), _zero(cell)) for index, cell in enumerate(cells)})
+    published = summed_versions(reporting_year, basis).aggregate(
+        **{f"c{index}": Coalesce(Sum(_cell_value(cell, KeyTransform("values", "content"))), _zero(cell))
+           for index, cell in enumerate(cells)})
+    return {cell.id: live[f"c{index}"] + published[f"c{index}"] for index, cell in enumerate(cells)}
 
 
 def table_sums(reporting_year: ReportingYear, table, basis: str = "published") -> dict:
@@ -126,7 +168,7 @@ def table_sums(reporting_year: ReportingYear, table, basis: str = "published") -
     cells = table.cells()
     section = table.key.split(".", 1)[0]
     compute = _table_sums_postgres if connection.vendor == "postgresql" else _table_sums_orm
-    found = compute(reporting_year, section, cells, basis_statuses(basis))
+    found = compute(reporting_year, section, cells, basis)
     sums = {}
     for cell in cells:
         value = found.get(cell.id) or 0
@@ -137,12 +179,14 @@ def table_sums(reporting_year: ReportingYear, table, basis: str = "published") -
     return sums
 
 
-def _missing(reporting_year: ReportingYear, statuses) -> list[MissingBody]:
+ORDER = ("body__kind", "body__sort_order", "body__code")
+
+
+def _missing(reporting_year: ReportingYear, summed) -> list[MissingBody]:
     missing = [
         MissingBody(name, S(status).label)
         for name, status in AnnualReport.objects.filter(reporting_year=reporting_year)
-        .exclude(status__in=statuses).order_by("body__kind", "body__sort_order", "body__code")
-        .values_list("body_name", "status")
+        .exclude(pk__in=summed.values("pk")).order_by(*ORDER).values_list("body_name", "status")
     ]
     year = reporting_year.year
     without = (
@@ -156,16 +200,15 @@ def _missing(reporting_year: ReportingYear, statuses) -> list[MissingBody]:
 
 def district_summary(reporting_year: ReportingYear, *, basis: str = "published") -> DistrictSummary:
     basis = basis if basis in BASES else "published"
-    statuses = basis_statuses(basis)
     fmt = reporting_year.format
     sums: dict = {}
     for table in fmt.tables():
         sums.update(table_sums(reporting_year, table, basis))
     results = format_rules.evaluate(fmt, sums)
     hard = [r for r in results if r.severity is format_rules.Severity.HARD and not r.skipped]
-    bodies = list(summed_reports(reporting_year, basis).order_by("body__kind", "body__sort_order", "body__code")
-                  .values_list("pk", "body_name"))
-    return DistrictSummary(reporting_year, basis, bodies, _missing(reporting_year, statuses), sums, hard)
+    summed = summed_reports(reporting_year, basis)
+    bodies = list(summed.order_by(*ORDER).values_list("pk", "body_name"))
+    return DistrictSummary(reporting_year, basis, bodies, _missing(reporting_year, summed), sums, hard)
 
 
 @dataclass
@@ -176,36 +219,44 @@ class BodyValue:
     text: str
 
 
+_REPORT_ORDER = tuple(f"report__{field}" for field in ORDER)
+
+
+def _by_body_order(rows) -> list:
+    """Rows of (report id, body name, kind, sort order, code, …) from the two sources, merged in
+    the bodies' order, without the ordering columns."""
+    return [(row[0], row[1], *row[5:]) for row in sorted(rows, key=lambda row: (row[2], row[3], row[4]))]
+
+
 def cell_breakdown(reporting_year: ReportingYear, cell_id: str, *, basis: str = "published") -> list[BodyValue]:
-    """Each summed report's value of one cell (one query); they add up to the summary's cell."""
+    """Each summed report's value of one cell (two queries: live sections, published versions);
+    they add up to the summary's cell."""
     cell = reporting_year.format.cell(cell_id)
-    rows = (
-        ReportSection.objects.filter(report__in=summed_reports(reporting_year, basis), key=cell.section)
-        .annotate(v=Coalesce(_cell_value(cell), _zero(cell)))
-        .order_by("report__body__kind", "report__body__sort_order", "report__body__code")
-        .values_list("report_id", "report__body_name", "v")
-    )
+    live = (ReportSection.objects.filter(report__in=live_reports(reporting_year, basis), key=cell.section)
+            .annotate(v=Coalesce(_cell_value(cell), _zero(cell)))
+            .values_list("report_id", "report__body_name", *_REPORT_ORDER, "v"))
+    published = (summed_versions(reporting_year, basis)
+                 .annotate(v=Coalesce(_cell_value(cell, KeyTransform("values", "content")), _zero(cell)))
+                 .values_list("report_id", "report__body_name", *_REPORT_ORDER, "v"))
     out = []
-    for report_id, name, value in rows:
+    for report_id, name, value in _by_body_order([*live, *published]):
         value = Decimal(value).quantize(Decimal("0.0001")) if cell.type is CellType.MONEY else int(value)
         out.append(BodyValue(report_id, name, value, format_cell(cell.type, value)))
     return out
 
 
 def all_bodies_values(reporting_year: ReportingYear, *, basis: str = "published") -> list[tuple[str, dict]]:
-    """Every summed report's stored cell values, for the all-bodies sheet: [(body name, {cell: value})]."""
+    """Every summed report's cell values, for the all-bodies sheet: [(body name, {cell: value})]."""
     fmt = reporting_year.format
     cells = fmt.cells()
+    live = (ReportSection.objects.filter(report__in=live_reports(reporting_year, basis)).exclude(values={})
+            .values_list("report_id", "report__body_name", *_REPORT_ORDER, "values"))
+    published = (summed_versions(reporting_year, basis).annotate(v=KeyTransform("values", "content"))
+                 .values_list("report_id", "report__body_name", *_REPORT_ORDER, "v"))
     by_report: dict[int, tuple[str, dict]] = {}
-    rows = (
-        ReportSection.objects.filter(report__in=summed_reports(reporting_year, basis))
-        .exclude(values={})
-        .order_by("report__body__kind", "report__body__sort_order", "report__body__code")
-        .values_list("report_id", "report__body_name", "values")
-    )
-    for report_id, name, values in rows:
+    for report_id, name, values in _by_body_order([*live, *published]):
         entry = by_report.setdefault(report_id, (name, {}))
-        for cell_id, value in values.items():
+        for cell_id, value in (values or {}).items():
             if cell_id in cells:
                 entry[1][cell_id] = from_json_value(cells[cell_id].type, value)
     return list(by_report.values())

@@ -1,5 +1,6 @@
 """The district summary pages: the summary of a year (published or approved reports), the
-drill-down of one cell, and the XLSX and PDF downloads. Only the district's 区管理员."""
+drill-down of one cell, the XLSX and PDF downloads, and the list of bodies flagged for 内容雷同 or
+large year-over-year changes. Only the district's 区管理员."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_safe
 
 from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
-from .layout import summary_tables
+from ..publishing.document import SectionView, table_view
+from .comparison import year_flags
 from .summary import BASES, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
@@ -39,8 +41,11 @@ def summary_context(reporting_year, basis, *, links=False):
     if links:
         link = reverse("summary:drilldown", args=[reporting_year.pk, "CELL"]).replace("CELL", "{cell}")
         link += f"?basis={basis}"
+    fmt = summary.format
+    sections = [SectionView(s.key, s.number, s.title, [table_view(fmt, t, summary.sums, link=link) for t in s.tables])
+                for s in fmt.sections if s.tables]
     return {"reporting_year": reporting_year, "summary": summary, "basis": basis, "bases": BASES,
-            "tables": summary_tables(summary.format, summary.sums, link=link)}
+            "sections": sections}
 
 
 @login_required
@@ -96,3 +101,16 @@ def summary_pdf(request, pk):
     response = HttpResponse(summary_pdf_bytes(reporting_year, basis), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "pdf")}"'
     return response
+
+
+@login_required
+@require_safe
+def flags(request, pk):
+    """Every report of the year flagged for 内容雷同 or a large change against last year."""
+    reporting_year = year_for(request, pk)
+    flagged = year_flags(reporting_year)
+    return render(request, "reports/summary/flags.html", {
+        "reporting_year": reporting_year, "flagged": flagged,
+        "similar_count": sum(1 for c in flagged if c.similar),
+        "changed_count": sum(1 for c in flagged if c.flagged_cells),
+    })

@@ -2,7 +2,7 @@
 header and label cells as in the printed table), one sheet of every body × every cell, and a
 sheet saying what was summed, who is missing and how the rules came out.
 
-(The filler's Excel round trip is reports/summary/excel.py; this module only writes.)
+(The filler's Excel round trip is reports/excel/; this module only writes.)
 """
 
 import io
@@ -12,8 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from config.spreadsheets import cell_value, cell_values
+
+from ..formats.blocks import describe_rule
 from ..formats.base import CellType
-from .layout import table_grid
+from ..formats.layout import table_grid
 from .summary import DistrictSummary, all_bodies_values
 
 THIN = Side(style="thin", color="000000")
@@ -35,26 +38,27 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def _excel_value(value):
-    return float(value) if isinstance(value, Decimal) else value
+    return float(value) if isinstance(value, Decimal) else cell_value(value)
 
 
 def _table_sheet(wb, table, summary: DistrictSummary, used: set[str]) -> None:
     fmt = summary.format
     section = next(s for s in fmt.sections if table in s.tables)
     ws = wb.create_sheet(_sheet_title(table.caption or section.title, used))
-    ws.cell(1, 1, f"{summary.reporting_year.district.name}{summary.reporting_year.year}年度"
-                  f"{section.title}（区级汇总，{len(summary.bodies)} 个单位）").font = Font(bold=True)
-    cells, next_row = table_grid(table, summary.sums, first_row=3)
+    ws.cell(1, 1, cell_value(f"{summary.reporting_year.district.name}{summary.reporting_year.year}年度"
+                             f"{section.title}（区级汇总，{len(summary.bodies)} 个单位）")).font = Font(bold=True)
+    cells, next_row = table_grid(table, first_row=3)
     if table.caption:
-        ws.cell(2, 1, table.caption).font = Font(bold=True)
+        ws.cell(2, 1, cell_value(table.caption)).font = Font(bold=True)
     for cell in cells:
-        target = ws.cell(cell.row, cell.column, _excel_value(cell.value))
+        value = summary.sums.get(cell.data.id) if cell.data else cell.text
+        target = ws.cell(cell.row, cell.column, _excel_value(value))
         target.border = BORDER
         target.alignment = Alignment(wrap_text=True, vertical="center",
-                                     horizontal="right" if cell.number else "center")
-        if cell.header:
+                                     horizontal="right" if cell.data else "center")
+        if not cell.data:
             target.fill = HEADER_FILL
-        if cell.number and isinstance(cell.value, Decimal):
+        elif isinstance(value, Decimal):
             target.number_format = MONEY_FORMAT
         if cell.rowspan > 1 or cell.colspan > 1:
             ws.merge_cells(start_row=cell.row, start_column=cell.column,
@@ -66,21 +70,21 @@ def _table_sheet(wb, table, summary: DistrictSummary, used: set[str]) -> None:
     for column in range(1, width + len(table.leaf_columns()) + 1):
         ws.column_dimensions[get_column_letter(column)].width = 28 if column <= width else 12
     if table.note:
-        ws.cell(next_row + 1, 1, table.note)
+        ws.cell(next_row + 1, 1, cell_value(table.note))
 
 
 def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
     fmt = summary.format
     ws = wb.create_sheet(_sheet_title("全部单位", used))
     cells = list(fmt.cells().values())
-    ws.append(["单位", *[c.label for c in cells]])
-    ws.append(["（单元格编号）", *[c.id for c in cells]])
+    ws.append(cell_values(["单位", *[c.label for c in cells]]))
+    ws.append(cell_values(["（单元格编号）", *[c.id for c in cells]]))
     for row in ws.iter_rows(min_row=1, max_row=2):
         for cell in row:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for name, values in all_bodies_values(summary.reporting_year, basis=summary.basis):
-        ws.append([name, *[_excel_value(values.get(c.id)) for c in cells]])
+        ws.append([cell_value(name), *[_excel_value(values.get(c.id)) for c in cells]])
     ws.append(["合计", *[_excel_value(summary.sums.get(c.id)) for c in cells]])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
@@ -95,20 +99,23 @@ def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
 def _about_sheet(ws, summary: DistrictSummary) -> None:
     ws.title = "说明"
     ry = summary.reporting_year
-    ws.append([f"{ry.district.name}{ry.year}年度政府信息公开工作年度报告区级汇总"])
+    fmt = summary.format
+    rules = {rule.id: rule for rule in fmt.rules}
+    rows = [
+        [f"{ry.district.name}{ry.year}年度政府信息公开工作年度报告区级汇总"],
+        [f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format.name}"],
+        [],
+        ["未纳入汇总的单位", "状态"],
+        *([m.name, m.status] for m in summary.missing),
+        *([["（无）"]] if not summary.missing else []),
+        [],
+        ["勾稽关系校验（按汇总数）", "结果"],
+        *([describe_rule(fmt, rules[r.rule_id]), "通过" if r.ok else r.message] for r in summary.rules),
+    ]
+    for row in rows:
+        ws.append(cell_values(row))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format.name}"])
-    ws.append([])
-    ws.append(["未纳入汇总的单位", "状态"])
-    for m in summary.missing:
-        ws.append([m.name, m.status])
-    if not summary.missing:
-        ws.append(["（无）"])
-    ws.append([])
-    ws.append(["勾稽关系校验（按汇总数）", "结果"])
-    for r in summary.rules:
-        ws.append([r.rule_id, "通过" if r.ok else r.message])
-    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 60
 
 

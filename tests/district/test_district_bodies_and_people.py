@@ -104,7 +104,7 @@ def test_import_preview_lists_every_row_error_and_stores_nothing(people):
 
 def test_import_refuses_a_file_that_is_not_xlsx(people):
     preview = people_import_preview(district=people.district, content=b"not a zip at all")
-    assert preview.errors == ["无法读取该文件：请上传 Excel 或 WPS 保存的 .xlsx 文件。"]
+    assert preview.errors[0].startswith("无法读取该文件：文件已损坏或不是 .xlsx 格式")
     preview = people_import_preview(district=people.district, content=_xlsx([], header=("姓名",)))
     assert "缺少列：登录名、单位代码、角色" in preview.errors[0]
 

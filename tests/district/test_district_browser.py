@@ -91,3 +91,24 @@ def test_bulk_import_previews_errors_then_creates_people(page, live_server, peop
     other = page.context.browser.new_context().new_page()
     login(other, user, password=password)
     expect(other.get_by_role("heading", name="修改密码")).to_be_visible()
+
+
+def test_bulk_import_checks_lengths_and_e_mail_in_the_preview(page, live_server, people, login, tmp_path):
+    """Over-long names used to pass the preview and fail at the confirmation (a 500 on PostgreSQL)."""
+    login(page, people.admin)
+    page.get_by_role("link", name="单位与人员").click()
+    page.get_by_role("link", name="批量导入人员").click()
+    sheet = tmp_path / "long.xlsx"
+    sheet.write_bytes(_sheet([["l.one", "长" * 51, "donghuashi", "填报人", "not-an-address"],
+                              ["l" * 151, "短名", "donghuashi", "填报人", ""],
+                              ["l.three", "正常", "donghuashi", "填报人", "l3@example.gov.cn"]]))
+    page.get_by_label("人员表（.xlsx）").set_input_files(str(sheet))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#import-errors")).to_contain_text("共 3 行，其中 2 行有错误")
+    first = page.locator("#import-preview tr", has_text="l.one")
+    expect(first).to_contain_text("“姓名”过长（51 个字符，最多 50 个）")
+    expect(first).to_contain_text("电子邮箱“not-an-address”格式不正确")
+    expect(page.locator("#import-preview tr", has_text="短名")).to_contain_text("“登录名”过长（151 个字符，最多 150 个）")
+    expect(page.locator("#import-preview tr", has_text="l.three")).to_contain_text("通过")
+    expect(page.get_by_role("button", name=re.compile("确认导入"))).to_have_count(0)
+    assert not User.objects.filter(username__startswith="l.").exists()

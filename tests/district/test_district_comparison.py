@@ -76,3 +76,69 @@ def test_overview_shows_the_warnings_to_the_filler(client, people, pair):
     client.force_login(people.filler)
     html = client.get(reverse("reports:overview", args=[this.pk])).content.decode()
     assert 'id="yoy-flags"' in html and 'data-cell="s2.t6.r1.c1"' in html and "变化超过 3 倍" in html
+
+
+def test_an_absolute_minimum_keeps_tiny_changes_quiet(pair):
+    """0 → 5 is ordinary for a small body: more than 3 times, but less than NIANBAO_YOY_MIN_CHANGE."""
+    last, this = pair
+    _set(last, "s2", {"s2.t6.r1.c1": 0, "s2.t6.r2.c1": 0})
+    _set(this, "s2", {"s2.t6.r1.c1": 5, "s2.t6.r2.c1": 12})
+    cells = {c.id: c for c in report_comparison(this).cells}
+    assert not cells["s2.t6.r1.c1"].flagged and cells["s2.t6.r2.c1"].flagged
+    with override_settings(NIANBAO_YOY_MIN_CHANGE=3):
+        assert next(c for c in report_comparison(this).cells if c.id == "s2.t6.r1.c1").flagged
+
+
+def test_year_flags_match_each_reports_comparison_in_a_fixed_number_of_queries(pair, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.summary.comparison import year_flags
+
+    last, this = pair
+    other = AnnualReportFactory(reporting_year=this.reporting_year, body=people.other_body, filled=True,
+                                sections__seed=3)
+    _set(this, "s6", texts={"s6.p0": OTHER_TEXT})
+    _set(other, "s6", texts={"s6.p0": OTHER_TEXT})
+    with CaptureQueriesContext(connection) as queries:
+        flagged = {c.report.pk: c for c in year_flags(this.reporting_year)}
+    assert len(queries) <= 6
+    for report in (this, other):
+        alone = report_comparison(report)
+        assert [(c.id, c.flagged) for c in flagged[report.pk].cells] == [(c.id, c.flagged) for c in alone.cells]
+        assert [(s.part, s.other) for s in flagged[report.pk].similar] == [(s.part, s.other) for s in alone.similar]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_district_admin_lists_every_flagged_body_of_a_year(page, live_server, people, login):
+    """From the navigation's 汇总 to the list of flagged bodies, and on to one body's report."""
+    import re
+
+    from playwright.sync_api import expect
+
+    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
+                               body=people.body, published=True, sections__seed=1)
+    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
+                               body=people.body, filled=True, sections__seed=1)  # the same figures as 2024
+    other = AnnualReportFactory(reporting_year=this.reporting_year, body=people.other_body, filled=True,
+                                sections__seed=3)
+    _set(last, "s2", {"s2.t6.r1.c1": 10, "s2.t6.r2.c1": 0})
+    _set(this, "s2", {"s2.t6.r1.c1": 45, "s2.t6.r2.c1": 5})
+    for report in (this, other):
+        _set(report, "s6", texts={"s6.p0": OTHER_TEXT})
+
+    login(page, people.admin)
+    page.get_by_role("link", name="汇总", exact=True).click()
+    page.get_by_role("link", name="雷同与异常变化").click()
+    expect(page.get_by_role("heading", name="2025年度报告：内容雷同与异常变化")).to_be_visible()
+    expect(page.locator("#flags-count")).to_contain_text("共 2 个单位有提示")
+    mine = page.locator(f'#flags tr[data-report="{this.pk}"]')
+    expect(mine).to_contain_text("与天坛街道办事处 100% 相同")
+    expect(mine.locator('li[data-cell="s2.t6.r1.c1"]')).to_contain_text("2024年度 10 → 本年度 45（+35）")
+    expect(mine.locator('li[data-cell="s2.t6.r2.c1"]')).to_have_count(0)  # 0 → 5: too small to flag
+    theirs = page.locator(f'#flags tr[data-report="{other.pk}"]')
+    expect(theirs).to_contain_text("与东花市街道办事处 100% 相同")
+    mine.get_by_role("link", name="东花市街道办事处").click()
+    expect(page).to_have_url(re.compile(rf"/reports/{this.pk}/#comparison$"))
+    expect(page.locator("#yoy-flags")).to_contain_text("变化超过 3 倍（且增减不少于 10）")

@@ -50,6 +50,7 @@ def _views(world):
         ("summary:summary", (year,), "get", None, True),
         ("summary:drilldown", (year, "s3.R1.G"), "get", None, True),
         ("summary:xlsx", (year,), "get", None, True),
+        ("summary:flags", (year,), "get", None, True),
         ("agencies:body_detail", ("donghuashi",), "get", None, True),
         ("agencies:body_rename", ("donghuashi",), "post", {"new_name": "改名", "effective": "2025-06-01"}, True),
         ("agencies:body_close", ("donghuashi",), "post", {"active_to": "2025-06-01", "confirm": "on"}, True),

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from reports.summary.excel import MAP_SHEET
+from reports.excel.template import MAP_SHEET
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import ReportSection, ReportStatus
 from reports.selectors import ReportContent
-from reports.summary.excel import report_workbook
+from reports.excel.template import report_workbook
 
 from .helpers import fill, make_report
 

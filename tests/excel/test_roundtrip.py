@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from reports.models import ReportEvent, ReportSection
 from reports.selectors import ReportContent
-from reports.summary.excel import MAP_SHEET, report_workbook, sheet_plans
+from reports.excel.template import MAP_SHEET, report_workbook, sheet_plans
 
 from .helpers import cell_map, fill, make_report, value_in
 
