@@ -27,6 +27,7 @@ class LabelCell:
     rowspan: int
     colspan: int
     group: bool = False  # a RowGroup label such as （三）不予公开, spanning its rows
+    column: int = 0  # the first label column it occupies (0 = outermost): screens pin each column in place
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,11 @@ def body_rows(table) -> tuple[BodyRow, ...]:
     for row, groups in table.row_paths():
         labels: list[LabelCell] = []
         if width:
-            for group in groups:
+            for depth, group in enumerate(groups):
                 if _first_leaf(group) is row:
-                    labels.append(LabelCell(group.label, rowspan=leaf_count(group), colspan=1, group=True))
-            labels.append(LabelCell(row.label, rowspan=1, colspan=width - len(groups)))
+                    labels.append(LabelCell(group.label, rowspan=leaf_count(group), colspan=1, group=True,
+                                            column=depth))
+            labels.append(LabelCell(row.label, rowspan=1, colspan=width - len(groups), column=len(groups)))
         cells = tuple(
             DataCell(table.cell_id(row, column), column, table.is_computed(row, column)) for column in columns
         )
