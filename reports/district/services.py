@@ -79,8 +79,8 @@ def district_year_open(*, district: District, year: int, by: User, deadline: dat
     reporting_year.save(update_fields=["reminder_days"])
     admin_action_record(
         district=district, actor=by, kind=AdminAction.Kind.YEAR_OPENED,
-        summary=f"开启{year}年度报告：{reporting_year.reports.count()} 个单位，报送截止{cn_date(deadline)}",
-        data={"year": year, "deadline": deadline.isoformat(), "reminder_days": reporting_year.reminder_days,
+        summary=f"开启{year}年度报告：{reporting_year.reports.count()} 个单位，报送截止{cn_date(opening.deadline)}",
+        data={"year": year, "deadline": opening.deadline.isoformat(), "reminder_days": reporting_year.reminder_days,
               "variant": variant, "reports": reporting_year.reports.count()},
     )
     return reporting_year

@@ -144,7 +144,8 @@ def test_json_round_trip(cell_type, value, json_value):
     [
         (COUNT, True, "请输入数字"),
         (COUNT, -1, "不能为负数"),
-        (MONEY, "1.23456", "最多保留四位小数"),
+        # Stored money may carry the six places of a published amount (imported history), not more.
+        (MONEY, "1.2345678", "万元金额最多六位小数"),
         (COUNT, [1], "请输入数字"),
     ],
 )
