@@ -19,7 +19,7 @@ COPY static static
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
- && DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.db DJANGO_ALLOWED_HOSTS=build \
+ && DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.db DJANGO_ALLOWED_HOSTS=build REDIS_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 nianbao && mkdir -p /app/media && chown nianbao /app/media

@@ -27,6 +27,17 @@ SITE_NAME = env("NIANBAO_SITE_NAME", default="政府信息公开工作年度报�
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The demo's SQLite under concurrent requests (two approvals at once, an autosave storm): WAL lets
+    # readers run beside the writer; IMMEDIATE takes the write lock when a transaction begins, so a
+    # request waits its turn (up to `timeout` seconds) instead of failing with "database is locked"
+    # when its read lock cannot be upgraded. A wait that still times out is answered by
+    # config.middleware.DatabaseBusyMiddleware with the same refusal as a PostgreSQL lock conflict.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
@@ -48,7 +59,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
-    "django_htmx",
     "django_structlog",
     "simple_history",
     "agencies",
@@ -73,7 +83,6 @@ LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 # 等保 2.0 二级: 10+ characters mixing at least three character classes.
@@ -121,7 +130,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.PasswordChangeRequiredMiddleware",
@@ -188,36 +196,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # CACHES & BROKER
 # ------------------------------------------------------------------------------
+# Redis for both when REDIS_URL is set (production requires it: config/settings/production.py).
+# Without it, base and test have no broker and a per-process cache; config/settings/local.py adds
+# the filesystem broker of `make demo`.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True},
-        }
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # CELERY
 # ------------------------------------------------------------------------------
-# Zero-set-up default (make demo): kombu's filesystem transport, no server needed.
-CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("out", "processed", "control"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "out"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "out"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-else:
-    # Longer than any task's hard time limit and any countdown, or Redis redelivers running tasks.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# Longer than any task's hard time limit and any countdown, or Redis redelivers running tasks.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 6 * 3600}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
