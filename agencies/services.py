@@ -1,9 +1,10 @@
 """Writes about people: the security log and account actions, each recorded where it happens."""
 
 import structlog
-from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django.db import transaction
+
+from config.client_ip import client_ip
 
 from .models import SecurityEvent, User
 
@@ -13,7 +14,7 @@ log = structlog.get_logger(__name__)
 def _client(request):
     if request is None:
         return None, ""
-    return get_client_ip_address(request), request.META.get("HTTP_USER_AGENT", "")[:300]
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def security_event_record(*, kind: str, request=None, user: User | None = None, username: str = "",

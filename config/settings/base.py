@@ -94,6 +94,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# CLIENT ADDRESS (config/client_ip.py): how many reverse proxies of ours stand in front of the
+# application, each appending to X-Forwarded-For. 0: none, the header is ignored (a client can forge it).
+NIANBAO_TRUSTED_PROXY_COUNT = env.int("NIANBAO_TRUSTED_PROXY_COUNT", default=0)
+
 # django-axes: 5 wrong passwords lock the account for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -101,9 +105,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "agencies.views.auth.lockout"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
 # The lock is on the account (等保): locking by IP as axes suggests would shut out a whole office
 # that reaches us through one NAT address after a single person mistyped five times.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import District, Role, RoleAssignment, User
+from config.client_ip import client_ip
 
 from ..errors import ReportError
 from ..formats import FIRST_YEAR, VARIANT_NAMES, UnknownFormatError, format_version_for_year, get_format
@@ -105,11 +106,7 @@ def reports_remind(*, reporting_year: ReportingYear, by: User | None, not_since:
     days_left = (reporting_year.deadline - today).days
     when = f"还有 {days_left} 天" if days_left > 0 else ("今天截止" if days_left == 0 else f"已逾期 {-days_left} 天")
     comment = f"催报提醒：{reporting_year.year}年度报告的报送截止日期为{_cn(reporting_year.deadline)}（{when}）。"
-    ip = None
-    if request is not None:
-        from axes.helpers import get_client_ip_address
-
-        ip = get_client_ip_address(request)
+    ip = None if request is None else client_ip(request)
     events, mails = [], []
     for report in reports:
         recipients = [u.email for u in fillers.get(report.body_id, [])]
