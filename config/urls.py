@@ -8,6 +8,8 @@ from portal import views as portal_views
 admin.site.site_header = "年报系统 · 支持人员后台"
 admin.site.site_title = "年报系统后台"
 
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
     # The public portal is the site root; signed-in staff are sent on to their workspace.
     path("", portal_views.site_root, name="home"),

@@ -111,9 +111,10 @@ AXES_VERBOSE = False
 # that reaches us through one NAT address after a single person mistyped five times.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# SESSIONS: idle sessions end after 30 minutes (the expiry moves with every request).
+# SESSIONS: idle sessions end after 30 minutes. The expiry moves with every request the person makes,
+# not with the page's own polls (config.middleware.IdleSessionMiddleware, header X-Nianbao-Poll: 1).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -124,17 +125,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.PasswordChangeRequiredMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",
     # axes last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
