@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, people
+from .views import auth, manage, people
 
 app_name = "agencies"
 
@@ -22,5 +22,6 @@ urlpatterns = [
     path("roles/<int:pk>/end/", people.role_end_view, name="role_end"),
     path("people/<int:pk>/unlock/", manage.user_unlock, name="user_unlock"),
     path("security-log/", manage.security_log, name="security_log"),
+    path("security-log/unlock-address/", auth.address_unlock_view, name="address_unlock"),
     path("change-log/", manage.change_log, name="change_log"),
 ]
