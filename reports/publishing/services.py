@@ -125,11 +125,21 @@ def render_fail(*, claim: Claim, reason: str) -> None:
 
 @transaction.atomic
 def report_publish_retry(*, report: AnnualReport, by, request=None) -> AnnualReport:
-    """A district administrator sends a 发布失败 report back to the render queue."""
+    """A district administrator sends a 发布失败 report back to the render queue, or an approved one
+    whose render was lost (render_stalled: a worker died with its message on the demo's broker)."""
+    from .selectors import render_stalled
+
     if not by.has_perm("publishing.retry_publish", report):
         raise ReportError("只有区管理员可以重新发布报告。")
-    report_transition(report=report, action="retry_publish", by=by, expected_status=ReportStatus.PUBLISH_FAILED,
-                      request=request)
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status == ReportStatus.APPROVED:
+        if not render_stalled(locked):
+            raise ReportError("PDF 正在生成或排队中，无需重新发布；完成后将自动发布。")
+        event_record(report=locked, kind=ReportEvent.Kind.PUBLISH_RETRIED, actor=by, from_status=locked.status,
+                     to_status=locked.status, data={"stalled": True}, request=request)
+    else:
+        report_transition(report=report, action="retry_publish", by=by,
+                          expected_status=ReportStatus.PUBLISH_FAILED, request=request)
     ReportPdf.objects.filter(report=report).exclude(status=ReportPdf.Status.DONE).update(
         status=ReportPdf.Status.PENDING, attempts=0, error="", updated_at=timezone.now())
     transaction.on_commit(lambda: enqueue_render(report.pk))
