@@ -1,5 +1,6 @@
-# Nianbao: `make demo` runs the application with demo data; `make test` runs every test.
+# Nianbao: `make demo` (PORT=8000) runs the application with demo data; `make test` runs every test.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
@@ -18,7 +19,7 @@ install-test: $(VENV)/bin/activate
 	scripts/debian-packages.sh test
 
 demo: install
-	scripts/demo.sh
+	scripts/demo.sh $(PORT)
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
