@@ -12,7 +12,14 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .admin_services import K, admin_action_record, check_password, generate_password, person_create, role_assign
+from .admin_services import (
+    K,
+    admin_action_record,
+    check_password,
+    generate_password,
+    person_create,
+    role_assign,
+)
 from .errors import AdminError
 from .models import Body, District, Role, User
 

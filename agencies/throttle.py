@@ -13,13 +13,12 @@ limit. Here two counters run side by side, each with its own limit, over the las
 An administrator lifts either lock (agencies.services.account_unlock / address_unlock).
 """
 
-from django.conf import settings
-from django.db.models import Sum
-from django.utils import timezone
-
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
 
 ACCOUNT = ("username", "ip_address")
 ADDRESS = ("ip_address",)

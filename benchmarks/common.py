@@ -36,10 +36,9 @@ def setup_django():
     from django.core.management import call_command
 
     django.setup()
-    from django.conf import settings
-
     # The benchmark database is the cluster's own "nianbao" database; create it.
     import psycopg
+    from django.conf import settings
 
     db = settings.DATABASES["default"]
     with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres",

@@ -7,9 +7,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from config.append_only import AppendOnly
-
 from agencies.models import Body, District
+from config.append_only import AppendOnly
 
 from .formats import get_format
 

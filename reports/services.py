@@ -12,8 +12,7 @@ from agencies.models import Body, District, User
 from .errors import ReportError, ReportLocked, SectionConflict
 from .formats import format_version_for_year, get_format
 from .formats import rules as format_rules
-from .formats.cells import format_cell, from_json_value, parse_cell, to_json_value
-from .formats.cells import CellValueError
+from .formats.cells import CellValueError, format_cell, from_json_value, parse_cell, to_json_value
 from .models import AnnualReport, ReportEvent, ReportingYear, ReportSection
 from .selectors import ReportContent
 from .timeline import event_record
@@ -187,7 +186,7 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
     if changed:
         section.version += 1  # safe: the row is locked and its version was checked above
         section.updated_by = by
-        section._change_reason = "保存"
+        section._change_reason = "保存"  # type: ignore[attr-defined]  # read by simple_history
         section.save()
         event_record(report=report, kind=ReportEvent.Kind.SAVED, actor=by, request=request, data={
             "section": key, "version": section.version,

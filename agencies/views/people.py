@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 from ..admin_selectors import admin_actions, assignments_in, bodies_of, districts_of, people_list, people_of
 from ..admin_services import person_create, person_password_reset, person_update, role_assign, role_end
 from ..errors import AdminError
-from ..forms import PasswordResetForm, PeopleImportForm, PersonCreateForm, PersonUpdateForm, RoleAssignForm, RoleEndForm
+from ..forms import (
+    PasswordResetForm,
+    PeopleImportForm,
+    PersonCreateForm,
+    PersonUpdateForm,
+    RoleAssignForm,
+    RoleEndForm,
+)
 from ..people_import import people_import_commit, people_import_preview, template_workbook
 from .manage import _admin_district_ids
 

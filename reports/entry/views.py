@@ -3,7 +3,7 @@
 Thin: reads go through selectors, writes through services; a domain error becomes a message.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -104,7 +104,7 @@ def _parse_error(fmt, cell_id, typed) -> str:
     return ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def format_json_script(fmt):
     """The definition as a JSON data block for rules.js; formats are immutable, so built once."""
     return json_script(format_rules.format_json(fmt), "format-json")

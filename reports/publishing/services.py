@@ -40,7 +40,8 @@ def _renderable(report: AnnualReport) -> bool:
         return False
     last_import = report.events.filter(kind=ReportEvent.Kind.IMPORTED).order_by("-created_at").first()
     last_pdf = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
-    return last_pdf is None or (last_import is not None and last_import.created_at > last_pdf.published_at)
+    return last_pdf is None or (last_import is not None and last_pdf.published_at is not None
+                                and last_import.created_at > last_pdf.published_at)
 
 
 def _target_version(report: AnnualReport) -> int:

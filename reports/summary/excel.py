@@ -22,9 +22,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from ..errors import ReportError
+from ..formats import rules as format_rules
 from ..formats.base import CellType
 from ..formats.cells import CellValueError, format_cell, normalise, parse_cell
-from ..formats import rules as format_rules
 from ..selectors import ReportContent, report_check
 from ..services import report_section_save
 

@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
+from ..district.views import admin_districts, year_for
 from .layout import summary_tables
 from .summary import BASES, cell_breakdown, district_summary
 from .workbook import summary_workbook
