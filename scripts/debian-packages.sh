@@ -6,7 +6,8 @@ purpose=${1:-demo}
 packages=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0
           libharfbuzz-subset0 poppler-utils gettext)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql redis-server chromium)
+  # nodejs: the parity test of static/js/rules.js against the Python rules (tests/formats/test_formats_js.py).
+  packages+=(postgresql redis-server chromium nodejs)
 fi
 missing=()
 for p in "${packages[@]}"; do
