@@ -119,9 +119,12 @@ def app_broker(url: str, transport_options: dict | None = None):
     from config.celery_app import app
 
     def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        # app._pool is kombu's process-wide pool for the URL: closing it alone leaves the closed pool
+        # registered, and the next publish to that URL fails ("Acquire on closed pool"). Clear them all.
+        from kombu import pools
+
+        pools.reset()
+        app._pool = None
         app.amqp._producer_pool = None
 
     old, old_options = app.conf.broker_url, app.conf.broker_transport_options
