@@ -9,7 +9,8 @@ from .services import lock_already_recorded, security_event_record
 
 def _refused_during_lock(request) -> bool:
     """axes refused the try before any password was checked (the account or address is locked)."""
-    return bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start", 0) is None
+    locked = bool(getattr(request, "axes_locked_out", False))
+    return locked and getattr(request, "axes_failures_since_start", 0) is None
 
 
 @receiver(user_logged_in)
