@@ -10,6 +10,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* && fc-cache -f
 
 WORKDIR /app
+COPY requirements/base.txt requirements/base.txt
+# Every dependency at its pinned version and hash (requirements/base.txt, from `make lock`).
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY pyproject.toml README.md ./
 COPY config config
 COPY agencies agencies
@@ -19,8 +22,8 @@ COPY templates templates
 COPY static static
 COPY locale locale
 COPY manage.py ./
-RUN pip install --no-cache-dir . \
- && DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.db DJANGO_ALLOWED_HOSTS=build \
+RUN pip install --no-cache-dir --no-deps . \
+ && DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.db DJANGO_ALLOWED_HOSTS=build REDIS_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 nianbao && mkdir -p /app/media && chown nianbao /app/media

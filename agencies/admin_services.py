@@ -230,7 +230,7 @@ def role_assign(*, user: User, role: str, by: User, district: District, body: Bo
                                                **scope)
     where = body.name if body is not None and role != Role.DISTRICT_ADMIN else district.name
     admin_action_record(district=district, actor=by, kind=K.ROLE_ASSIGNED, person=user,
-                        body=scope["body"], summary=f"分配角色：{user.display_name} 任 {where}{Role(role).label}",
+                        body=body if role != Role.DISTRICT_ADMIN else None, summary=f"分配角色：{user.display_name} 任 {where}{Role(role).label}",
                         data={"role": role, "start_date": _d(start_date), "end_date": _d(end_date),
                               "assignment": assignment.pk})
     return assignment

@@ -2,12 +2,11 @@
 
 from datetime import date
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-
-import pgtrigger
 
 from config.append_only import AppendOnly
 

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from config.spreadsheets import XlsxLimits, XlsxRefused, cell_values, check_xlsx
 
-from .admin_services import K, admin_action_record, check_password, generate_password, person_create, role_assign
+from .admin_services import (
+    K,
+    admin_action_record,
+    check_password,
+    generate_password,
+    person_create,
+    role_assign,
+)
 from .errors import AdminError
 from .models import Body, District, Role, User
 

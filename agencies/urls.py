@@ -2,7 +2,7 @@ from django.urls import path
 
 import config.converters  # noqa: F401  (<id:…> and <code:…>)
 
-from .views import manage, people
+from .views import auth, manage, people
 
 app_name = "agencies"
 
@@ -24,5 +24,6 @@ urlpatterns = [
     path("roles/<id:pk>/end/", people.role_end_view, name="role_end"),
     path("people/<id:pk>/unlock/", manage.user_unlock, name="user_unlock"),
     path("security-log/", manage.security_log, name="security_log"),
+    path("security-log/unlock-address/", auth.address_unlock_view, name="address_unlock"),
     path("change-log/", manage.change_log, name="change_log"),
 ]

@@ -36,10 +36,9 @@ def setup_django():
     from django.core.management import call_command
 
     django.setup()
-    from django.conf import settings
-
     # The benchmark database is the cluster's own "nianbao" database; create it.
     import psycopg
+    from django.conf import settings
 
     db = settings.DATABASES["default"]
     with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres",
@@ -50,10 +49,10 @@ def setup_django():
 
 def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0):
     """n bodies × the years, every report filled (bulk inserts: this is set-up, not what is measured)."""
-    from agencies.models import Body, BodyKind, District
-    from reports.generate import as_json, plausible_texts, plausible_values
     from django.utils import timezone
 
+    from agencies.models import Body, BodyKind, District
+    from reports.generate import as_json, plausible_texts, plausible_values
     from reports.models import AnnualReport, ReportingYear, ReportSection, ReportStatus
     from reports.publishing.models import ReportPdf
 

@@ -64,12 +64,12 @@ def _pages(data: bytes) -> int:
 def _peak_memory(pdfs) -> int:
     """VmHWM (kB) of a fresh process that reads every PDF once."""
     script = (
-        "import os, sys, pickle; sys.path.insert(0, %r); os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "import os, sys, pickle; sys.path.insert(0, ROOT); os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
         "'config.settings.local'); import django; django.setup()\n"
         "from reports.importing.batch import entry_parse\n"
         "for name, data in pickle.load(sys.stdin.buffer): entry_parse(data, name)\n"
         "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
-    ) % str(ROOT)
+    ).replace("ROOT", repr(str(ROOT)), 1)
     import pickle
 
     out = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(pdfs), capture_output=True, check=True)
@@ -88,8 +88,8 @@ def main() -> None:
     ratios, per_page = [], []
     for name, data in pdfs:
         pages = _pages(data)
-        ours = _median(lambda: _read((name, data)), args.repeats)
-        theirs = _median(lambda: subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+        ours = _median(lambda name=name, data=data: _read((name, data)), args.repeats)
+        theirs = _median(lambda data=data: subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
                                                 check=True), args.repeats)
         ratios.append(ours / theirs)
         per_page.append(ours / pages)

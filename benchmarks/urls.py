@@ -1,8 +1,8 @@
 """The application's URLs plus a minimal Django page listing 200 rows: the latency baseline."""
 
 from django.contrib.auth.decorators import login_required
-from django.template import engines
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import path
 
 from agencies.models import Body

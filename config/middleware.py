@@ -1,4 +1,16 @@
+"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, and the
+refusal of a request that found the database busy."""
+
+import structlog
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+log = structlog.get_logger(__name__)
+
+POLL_HEADER = "X-Nianbao-Poll"
 
 
 class SecurityHeadersMiddleware:
@@ -12,3 +24,98 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
         return response
+
+
+def is_poll(request) -> bool:
+    """A request the page makes by itself (the render status every 2 s, status fragments): it is not
+    the person's activity, so it must not keep an idle session alive."""
+    return request.headers.get(POLL_HEADER) == "1"
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """The idle timeout: a session ends SESSION_COOKIE_AGE after the person's last request. Django's
+    SESSION_SAVE_EVERY_REQUEST would also count the page's own polls, so a page left open on an
+    approved report would never time out; here every request but a poll moves the expiry on."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not is_poll(request):
+            session.modified = True
+        return super().process_response(request, response)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages and exports seen signed in are never kept by a browser or a proxy cache (a shared office
+    computer, the back button after signing out). The portal's public pages keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+BUSY_MESSAGE = "系统正忙，您的操作没有执行，也没有丢失任何已保存的内容。请稍等片刻后再试。"
+# PostgreSQL: lock_not_available, serialization_failure, deadlock_detected.
+_BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """A lock that was not granted in time (SQLite's "database is locked", PostgreSQL's lock and
+    serialization conflicts): the request can simply be tried again."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def busy_response(request) -> HttpResponse:
+    """503 with Retry-After, in the form the request asked for (JSON for autosave, else a page)."""
+    accept = request.headers.get("Accept", "") if request is not None else ""
+    wants_json = "application/json" in accept or (
+        request is not None and request.headers.get("X-Requested-With") == "fetch")
+    if wants_json:
+        response: HttpResponse = JsonResponse({"ok": False, "busy": True, "message": BUSY_MESSAGE}, status=503)
+    else:
+        # Rendered without the request: the navigation would query the busy database again.
+        response = HttpResponse(render_to_string("503.html", {"message": BUSY_MESSAGE}), status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """Turns a lock timeout in a view into a friendly refusal instead of a 500. The view's transaction
+    (ATOMIC_REQUESTS) has been rolled back, so nothing was half done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_busy(exception):
+            log.warning("database_busy", path=request.path, error=str(exception)[:200])
+            return busy_response(request)
+        return None
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: a lock timeout outside the view (the session saved after it) is refused like one
+    inside it; anything else is the ordinary Chinese 500 page."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_busy(exc):
+        return busy_response(request)
+    return default_server_error(request, *args, **kwargs)

@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from agencies.views.workspace import workspace
 import config.converters  # noqa: F401  (registers <id:…>, <year:…>, <code:…>)
+from agencies.views.workspace import workspace
 from portal import views as portal_views
 
 # Registered before the includes below import their URL modules.
 
 admin.site.site_header = "年报系统 · 支持人员后台"
 admin.site.site_title = "年报系统后台"
+
+handler500 = "config.middleware.server_error"
 
 urlpatterns = [
     # The public portal is the site root; signed-in staff are sent on to their workspace.

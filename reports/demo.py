@@ -1,4 +1,5 @@
-"""Demo reports: last year filled in for every body, this year open with its carry-over.
+"""Demo reports: the last season filled in for every body (published by reports.publishing.demo), the
+current season open with its carry-over (moved along by reports.review.demo).
 
 Idempotent: a year that is already open is left as it is.
 """
@@ -38,17 +39,26 @@ def fill_report(report: AnnualReport, rng: random.Random) -> None:
     assert not format_rules.hard_failures(format_rules.evaluate(fmt, values)), report
 
 
+def demo_seasons(today: date | None = None) -> tuple[int, int]:
+    """(last season, current season) on `today`. The reports on year Y are due on 31 January of Y+1:
+    until then Y is the season in progress; from 1 February the next one is. So on 2 December 2026
+    the demo shows 2025 published and 2026 in progress (due 2027-01-31), and on 1 February 2027,
+    2026 published and 2027 in progress: the demo stays right in later years."""
+    today = today or timezone.localdate()
+    current = today.year - 1 if today <= date(today.year, 1, 31) else today.year
+    return current - 1, current
+
+
 @transaction.atomic
 def seed():
     district = District.objects.get(code="110101")
-    this_year = timezone.localdate().year if timezone.localdate().month > 2 else timezone.localdate().year - 1
+    last_season, current = demo_seasons()
     rng = random.Random(2026)
-    last = ReportingYear.objects.filter(district=district, year=this_year - 1).first()
+    last = ReportingYear.objects.filter(district=district, year=last_season).first()
     if last is None:
-        last = reporting_year_open(district=district, year=this_year - 1, by=None)
+        last = reporting_year_open(district=district, year=last_season, by=None)
         for report in last.reports.select_related("body", "reporting_year"):
             fill_report(report, rng)
-    if not ReportingYear.objects.filter(district=district, year=this_year).exists():
-        reporting_year_open(district=district, year=this_year, by=None,
-                            deadline=date(this_year + 1, 1, 31))
+    if not ReportingYear.objects.filter(district=district, year=current).exists():
+        reporting_year_open(district=district, year=current, by=None, deadline=date(current + 1, 1, 31))
     return []

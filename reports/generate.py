@@ -56,7 +56,7 @@ def plausible_values(fmt, rng: random.Random, *, carried: dict | None = None, pr
         if rule.kind != "balance":
             continue
         computed = format_rules.compute(fmt, values)
-        side = lambda terms: sum(t.coef * (computed.get(t.cell) or 0) for t in terms)  # noqa: E731
+        side = lambda terms: sum(t.coef * (computed.get(t.cell) or 0) for t in terms)  # noqa: E731, B023
         diff = side(rule.rhs) - side(rule.lhs)
         inputs_l = [t.cell for t in rule.lhs if t.offset == 0 and not fmt.cell(t.cell).computed
                     and t.cell not in keep]

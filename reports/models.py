@@ -3,14 +3,13 @@ its own version number, so that two people editing different sections never conf
 
 from datetime import date
 
-from django.conf import settings
 import pgtrigger
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from config.append_only import AppendOnly
-
 from agencies.models import Body, District
+from config.append_only import AppendOnly
 
 from .formats import available_formats, get_format
 

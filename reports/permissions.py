@@ -5,8 +5,8 @@ import rules
 from agencies.permissions import (
     is_admin_of_body_district,
     is_dept_head_of_body,
-    is_district_admin,
     is_director_of_body,
+    is_district_admin,
     is_filler,
     is_filler_of_body,
     is_reviewer,

@@ -193,7 +193,7 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
     if stale and not merge:
         raise _stale_refusal(fmt, section, base_version)
     stored = section_text(fmt, section)
-    loaded = stored
+    loaded: dict[str, str] | None = stored
     if stale:
         base_row = section.history.filter(version=base_version).order_by("-history_date", "-history_id").first()
         loaded = section_text(fmt, base_row) if base_row is not None else None  # unknown: every difference asks
@@ -205,8 +205,8 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
     outcome = SectionSave(section=section, errors={}, changed={},
                           other=section.updated_by.display_name if stale and section.updated_by else "")
     result = {f: stored.get(f, "") for f in [*input_ids, *part_keys]}
-    for name, typed in posted.items():
-        typed = _checked(fmt, name, typed, is_cell=name not in part_keys, outcome=outcome)
+    for name, as_posted in posted.items():
+        typed = _checked(fmt, name, as_posted, is_cell=name not in part_keys, outcome=outcome)
         if typed is None:
             continue
         mine, theirs = _canonical(fmt, name, typed), _canonical(fmt, name, stored.get(name, ""))
@@ -248,7 +248,8 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
     if changed:
         section.version += 1  # safe: the row is locked and its version was checked above
         section.updated_by = by
-        section._change_reason = "保存" if not stale else f"保存（与第{base_version}版以来他人的修改合并）"
+        section._change_reason = (  # type: ignore[attr-defined]  # read by simple_history
+            "保存" if not stale else f"保存（与第{base_version}版以来他人的修改合并）")
         section.save()
         event_record(report=report, kind=ReportEvent.Kind.SAVED, actor=by, request=request, data={
             "section": key, "version": section.version,

@@ -1,5 +1,7 @@
 """Writing and reading the timeline (ReportEvent)."""
 
+from config.client_ip import client_ip
+
 from .models import AnnualReport, ReportEvent
 
 E = ReportEvent.Kind
@@ -10,11 +12,7 @@ AUTHOR_KINDS = (E.SAVED, E.EXPLAINED, E.SUBMITTED)
 
 
 def _ip(request):
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
+    return None if request is None else client_ip(request)
 
 
 def event_record(*, report: AnnualReport, kind: str, actor=None, from_status: str = "", to_status: str = "",

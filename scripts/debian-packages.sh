@@ -6,7 +6,9 @@ purpose=${1:-demo}
 packages=(fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai fonts-hanazono libpango-1.0-0 libpangoft2-1.0-0
           libharfbuzz-subset0 poppler-utils gettext)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql redis-server chromium libreoffice-writer-nogui)
+  # nodejs: the parity test of static/js/rules.js against the Python rules (tests/formats/test_formats_js.py).
+  # libreoffice-writer-nogui: the importer's test material (Word layouts converted to PDF as bodies do).
+  packages+=(postgresql redis-server chromium nodejs libreoffice-writer-nogui)
 fi
 missing=()
 for p in "${packages[@]}"; do

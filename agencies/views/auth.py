@@ -1,10 +1,17 @@
+import ipaddress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
 from ..forms import ChangePasswordForm, LoginForm
-from ..services import user_password_changed
+from ..services import address_unlock, user_password_changed
+from ..throttle import address_is_locked
 
 
 class LoginView(auth_views.LoginView):
@@ -32,9 +39,30 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def lockout(request, credentials=None, *args, **kwargs):
-    """django-axes calls this for a locked account: a clear page in Chinese, status 429."""
-    return render(request, "accounts/locked.html", {"minutes": 15}, status=429)
+def lockout(request, *args, **kwargs):
+    """django-axes calls this for a locked account or address: a clear page in Chinese, status 429."""
+    address = getattr(request, "axes_ip_address", None)
+    return render(request, "accounts/locked.html", {
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "address_locked": address_is_locked(address), "address": address,
+        "account_limit": settings.AXES_FAILURE_LIMIT, "address_limit": settings.NIANBAO_ADDRESS_FAILURE_LIMIT,
+    }, status=429)
+
+
+@login_required
+@require_POST
+def address_unlock_view(request):
+    """A district administrator lifts the lock of a client address (from a 账号锁定 row of the 安全日志)."""
+    if not request.user.has_perm("agencies.manage_district"):
+        raise PermissionDenied("只有区管理员可以解除登录锁定。")
+    try:
+        ip_address = str(ipaddress.ip_address(request.POST.get("ip_address", "").strip()))
+    except ValueError:
+        messages.error(request, "IP 地址无效，未解除任何锁定。")
+    else:
+        address_unlock(ip_address=ip_address, by=request.user, request=request)
+        messages.success(request, f"已解除 IP 地址 {ip_address} 的登录锁定。")
+    return redirect("agencies:security_log")
 
 
 login_view = LoginView.as_view()

@@ -28,7 +28,14 @@ from ..admin_selectors import (
 )
 from ..admin_services import person_create, person_password_reset, person_update, role_assign, role_end
 from ..errors import AdminError
-from ..forms import PasswordResetForm, PeopleImportForm, PersonCreateForm, PersonUpdateForm, RoleAssignForm, RoleEndForm
+from ..forms import (
+    PasswordResetForm,
+    PeopleImportForm,
+    PersonCreateForm,
+    PersonUpdateForm,
+    RoleAssignForm,
+    RoleEndForm,
+)
 from ..people_import import people_import_commit, people_import_preview, template_workbook
 from .manage import NOT_SAVED, _admin_district_ids, _refused
 

@@ -1,7 +1,9 @@
 """Production: refuses to start without its secrets; nothing has a default that could be wrong."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, CELERY_BROKER_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -9,6 +11,16 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+# BROKER AND CACHE: shared by every web and worker process. A per-process cache or a broker on the
+# local disk would work on one machine and silently lose renders and reminders on the next, so
+# production refuses to start without them (the filesystem broker is for `make demo` only).
+if not CELERY_BROKER_URL or CELERY_BROKER_URL.split(":", 1)[0] in {"filesystem", "memory"}:
+    raise ImproperlyConfigured(
+        "Production needs a real Celery broker: set REDIS_URL (or CELERY_BROKER_URL), e.g. redis://redis:6379/0."
+    )
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    raise ImproperlyConfigured("Production needs a shared cache: set REDIS_URL, e.g. redis://redis:6379/0.")
 
 # SECURITY (behind the reverse proxy of docker-compose.yml, which terminates TLS)
 # ------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from django.utils import timezone
 
 from config.spreadsheets import cell_values
 

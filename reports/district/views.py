@@ -12,12 +12,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_http_methods, require_safe
-
-from config.http import GET_OR_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.models import Body, BodyKind, District
 from agencies.selectors import user_roles
+from config.http import GET_OR_POST
 
 from ..errors import ReportError
 from ..models import ReportStatus

@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST, require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.http import GET_OR_POST
 
 from ..errors import ReportError, SectionConflict
-from ..permissions import is_report_filler
-from ..selectors import reports_visible_to
 from ..excel import upload as excel_upload
 from ..excel.template import report_workbook, workbook_filename
+from ..permissions import is_report_filler
+from ..selectors import reports_visible_to
 
 PENDING_MINUTES = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -34,7 +34,6 @@ from ..services import report_section_save
 from ..typed import TEXT_LIMIT
 
 
-
 def _signed_out_message() -> str:
     minutes = settings.SESSION_COOKIE_AGE // 60
     return f"登录已过期（超过{minutes}分钟没有操作）。您输入的内容已暂存在本机浏览器中，重新登录后会自动保存。"

@@ -204,9 +204,9 @@ class Table:
                 for row in self.leaf_rows():
                     ids = tuple(self.cell_id(row, item) for item in items)
                     relations.append(("across", self.cell_id(row, column), ids))
-        for row, groups in self._row_paths:
+        for row, row_groups in self._row_paths:
             if row.total:
-                items = self._siblings(row, groups, self.rows)
+                items = self._siblings(row, row_groups, self.rows)
                 for column in self.leaf_columns():
                     ids = tuple(self.cell_id(item, column) for item in items)
                     relations.append(("down", self.cell_id(row, column), ids))

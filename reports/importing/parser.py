@@ -19,8 +19,8 @@ from ..formats import Format, Section, Table, format_version_for_year, get_forma
 from ..formats import rules as format_rules
 from ..formats.base import CellType
 from ..formats.cells import CellValueError, normalise
-from .result import ImportResult, read_number
 from .labels import loose_key, other_labels, similar
+from .result import ImportResult, read_number
 from .tokens import BREAK, CELL, EMPTY, PARA, Cursor, Token, label_key, several_numbers, tokenize
 
 __all__ = ["ImportResult", "parse_report", "parse_report_for_year", "read_number"]

@@ -1,4 +1,5 @@
-"""Demo: last year's reports of every body published on the portal, each with its PDF.
+"""Demo: the last season's reports of every body published on the portal, each with its PDF (never the
+current season's: its year may not even be over).
 
 They are moved along the real transition table by the body's own people (submitted by the filler,
 approved by the 部门负责人 and the 主管主任) and rendered by the same code as the worker, so their
@@ -7,21 +8,25 @@ timelines and PDFs are what a real season leaves behind. Idempotent: published r
 
 from agencies.models import District, User
 
-from ..models import AnnualReport, ReportingYear, ReportStatus
+from ..demo import demo_seasons
+from ..models import AnnualReport, ReportStatus
 from ..workflow import report_transition
 from .tasks import publish
 
 STEPS = [("submit", "filler"), ("approve", "head"), ("approve", "director")]
 
 
+def reports_to_publish():
+    """The last season's reports of the demo district (imported history has its own seeder)."""
+    last_season, _ = demo_seasons()
+    return AnnualReport.objects.filter(reporting_year__district__code="110101", reporting_year__year=last_season,
+                                       imported=False).select_related("body")
+
+
 def seed():
-    district = District.objects.get(code="110101")
-    years = ReportingYear.objects.filter(district=district).order_by("-year")
-    if years.count() < 2:
+    if not District.objects.filter(code="110101").exists():
         return []
-    last_year = years[1]
-    reports = AnnualReport.objects.filter(reporting_year=last_year, imported=False).select_related("body")
-    for report in reports.exclude(status=ReportStatus.PUBLISHED):
+    for report in reports_to_publish().exclude(status=ReportStatus.PUBLISHED):
         for action, role in STEPS:
             if (report.status, action) in {(ReportStatus.DRAFT, "submit"), (ReportStatus.PENDING_HEAD, "approve"),
                                            (ReportStatus.PENDING_DIRECTOR, "approve")}:

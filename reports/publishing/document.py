@@ -144,12 +144,13 @@ class AnnualReportDocument:
     @property
     def sections(self) -> list[SectionView]:
         views = []
+        texts = self.content.texts if self.content else {}
         for section in self.format.sections:
             view = SectionView(section.key, section.number, section.title)
             view.tables = [table_view(self.format, t, self.values) for t in section.tables]
             for part in section.parts:
                 target = view.notes if section.tables else view.parts
-                target.append(part_view(part, self.content.texts))
+                target.append(part_view(part, texts))
             views.append(view)
         return views
 

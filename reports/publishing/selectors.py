@@ -39,12 +39,19 @@ def pending_claim(report_id: int) -> Claim | None:
 
 def reports_to_sweep(now=None):
     """Approved reports whose status has not moved for PUBLISHING_SWEEP_AFTER and whose render is
-    not running right now (a row touched within that time counts as running)."""
+    not running right now (a row touched within that time counts as running): their message was lost
+    (the broker was down at approval; a worker died mid-render on a broker that does not give it back,
+    such as the demo's filesystem transport, which deletes a message as soon as a worker takes it)."""
     now = now or timezone.now()
     cutoff = now - settings.PUBLISHING_SWEEP_AFTER
     busy = ReportPdf.objects.filter(report=OuterRef("pk"), status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff)
     return (AnnualReport.objects.filter(status=ReportStatus.APPROVED, updated_at__lte=cutoff)
             .exclude(Exists(busy)).order_by("updated_at").values_list("pk", flat=True))
+
+
+def render_stalled(report: AnnualReport, now=None) -> bool:
+    """An approved report whose render is lost: the sweep queues it again, an administrator may too."""
+    return report.status == ReportStatus.APPROVED and reports_to_sweep(now).filter(pk=report.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class RenderStatus:
     report: AnnualReport
     pdf: ReportPdf | None
     latest: ReportPdf | None
+    stalled: bool = False
 
     @property
     def finished(self) -> bool:
@@ -70,6 +78,10 @@ class RenderStatus:
             return f"已发布（第{self.latest.version}版，{self.latest.page_count}页）。"
         if status == ReportStatus.PUBLISH_FAILED:
             return f"发布失败：{self.pdf.error if self.pdf and self.pdf.error else '原因未知'}"
+        if self.stalled:
+            minutes = int(settings.PUBLISHING_SWEEP_AFTER.total_seconds() // 60)
+            return (f"生成 PDF 已超过 {minutes} 分钟没有进展（处理进程可能已中断），系统会自动重新排队；"
+                    "区管理员也可以点击“重新发布”。")
         if self.pdf is None or self.pdf.status == ReportPdf.Status.PENDING:
             return "已批准，正在排队生成 PDF……"
         if self.pdf.status == ReportPdf.Status.RENDERING:
@@ -83,6 +95,6 @@ def render_status(report: AnnualReport) -> RenderStatus | None:
     if report.status not in shown and not report.pdf_versions.exists():
         return None
     pending = report.pdf_versions.exclude(status=ReportPdf.Status.DONE).order_by("-version").first()
-    return RenderStatus(report=report, pdf=pending, latest=latest_version(report))
+    return RenderStatus(report=report, pdf=pending, latest=latest_version(report), stalled=render_stalled(report))
 
 

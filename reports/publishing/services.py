@@ -21,6 +21,7 @@ from ..workflow import report_transition
 from .claims import Claim
 from .enqueue import enqueue_render
 from .models import ReportPdf
+from .selectors import render_stalled
 from .storage import discard, move_into_place, pdf_name, pdf_storage, write_temporary
 
 log = structlog.get_logger(__name__)
@@ -34,7 +35,8 @@ def _renderable(report: AnnualReport) -> bool:
         return False
     last_import = report.events.filter(kind=ReportEvent.Kind.IMPORTED).order_by("-created_at").first()
     last_pdf = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("-version").first()
-    return last_pdf is None or (last_import is not None and last_import.created_at > last_pdf.published_at)
+    return last_pdf is None or (last_import is not None and last_pdf.published_at is not None
+                                and last_import.created_at > last_pdf.published_at)
 
 
 def _target_version(report: AnnualReport) -> int:
@@ -120,11 +122,19 @@ def render_fail(*, claim: Claim, reason: str) -> None:
 
 @transaction.atomic
 def report_publish_retry(*, report: AnnualReport, by, request=None) -> AnnualReport:
-    """A district administrator sends a 发布失败 report back to the render queue."""
+    """A district administrator sends a 发布失败 report back to the render queue, or an approved one
+    whose render was lost (render_stalled: a worker died with its message on the demo's broker)."""
     if not by.has_perm("publishing.retry_publish", report):
         raise ReportError("只有区管理员可以重新发布报告。")
-    report_transition(report=report, action="retry_publish", by=by, expected_status=ReportStatus.PUBLISH_FAILED,
-                      request=request)
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status == ReportStatus.APPROVED:
+        if not render_stalled(locked):
+            raise ReportError("PDF 正在生成或排队中，无需重新发布；完成后将自动发布。")
+        event_record(report=locked, kind=ReportEvent.Kind.PUBLISH_RETRIED, actor=by, from_status=locked.status,
+                     to_status=locked.status, data={"stalled": True}, request=request)
+    else:
+        report_transition(report=report, action="retry_publish", by=by,
+                          expected_status=ReportStatus.PUBLISH_FAILED, request=request)
     ReportPdf.objects.filter(report=report).exclude(status=ReportPdf.Status.DONE).update(
         status=ReportPdf.Status.PENDING, attempts=0, error="", updated_at=timezone.now())
     transaction.on_commit(lambda: enqueue_render(report.pk))

@@ -8,6 +8,7 @@ upload of the final object is itself atomic (copy, then the temporary object is 
 import os
 import posixpath
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,7 +16,7 @@ from django.utils.module_loading import import_string
 
 
 def pdf_storage():
-    conf = settings.PUBLISHING_STORAGE
+    conf: dict[str, Any] = settings.PUBLISHING_STORAGE
     return import_string(conf["BACKEND"])(**conf.get("OPTIONS", {}))
 
 

@@ -11,7 +11,6 @@ from .services import report_publish_retry, report_reopen
 from .templatetags.publishing_tags import status_context
 
 
-
 @login_required
 @require_safe
 def status(request, pk):

@@ -1,12 +1,14 @@
-"""Demo: this year's reports in every review state, moved there by the real services so that each
-timeline tells its story. Idempotent: a report that was ever submitted is left as it is, and a
-report already filled in is not filled again (a demo user's work is kept).
+"""Demo: the current season's reports in every review state short of the final approval, moved there by
+the real services so that each timeline tells its story. None is approved: that would publish a report
+on a year that may not be over yet (the last season is the published one, reports.publishing.demo).
+Idempotent: a report that was ever submitted is left as it is, and a report already filled in is not
+filled again (a demo user's work is kept).
 
   东花市街道   filled in, 草稿 — for walking through submit → two approvals in the browser
   东华门、景山街道, 区教育委员会   待部门负责人审核
   交道口、安定门街道   待主管主任审核
   北新桥街道   退回修改 by the 主管主任, with a comment on a table cell and one on a paragraph
-  东四街道     已批准·待发布, after a return at level two, the fix and both approvals again
+  东四街道     待主管主任审核 again, after a return at level two, the fix and the first approval again
 """
 
 import random
@@ -14,7 +16,7 @@ import random
 from django.db import transaction
 
 from agencies.models import District, User
-from reports.demo import fill_report
+from reports.demo import demo_seasons, fill_report
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportSection
 from reports.selectors import report_check
 from reports.services import report_explanations_save, report_section_save, section_text
@@ -28,8 +30,11 @@ PLAN = {
     "donghuamen": "pending_head", "jingshan": "pending_head", "jw": "pending_head",
     "jiaodaokou": "pending_director", "andingmen": "pending_director",
     "beixinqiao": "returned",
-    "dongsi": "approved",
+    "dongsi": "resubmitted",
 }
+# The status each plan leaves the report in.
+PLAN_STATUS = {"draft": "draft", "pending_head": "pending_head", "pending_director": "pending_director",
+               "returned": "returned", "resubmitted": "pending_director"}
 
 
 def _person(code: str, role: str) -> User:
@@ -94,13 +99,13 @@ def _advance(report: AnnualReport, target: str) -> None:
     _fix(report, filler)
     report_submit(report=report, by=filler)
     report_approve(report=report, by=head, comment="已按主管主任意见修改，同意。")
-    report_approve(report=report, by=director, comment="同意发布。")
 
 
 @transaction.atomic
 def seed():
     district = District.objects.filter(code="110101").first()
-    year = ReportingYear.objects.filter(district=district).order_by("-year").first() if district else None
+    _, current = demo_seasons()
+    year = ReportingYear.objects.filter(district=district, year=current).first() if district else None
     if year is None:
         return []
     rng = random.Random(5)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from config.spreadsheets import cell_values
-
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.timeline import report_timeline
 

@@ -191,6 +191,8 @@ def report_reviewer_assign(*, report: AnnualReport, by, reviewer_id: int, expect
             raise ReportError("这一级审核有人可以进行，不需要指定审核人。")
         raise ReportError("只有本区的区管理员可以在审核人均须回避时指定审核人。")
     deadlock = review_deadlock(locked)
+    if deadlock is None:  # the permission holds only while the level is deadlocked
+        raise ReportError("这一级审核有人可以进行，不需要指定审核人。")
     candidates = dict(reviewer_candidates(locked))
     if reviewer_id not in candidates:
         raise ReportError("请从列表中选择审核人：只能指定本区未编辑过这份报告的部门负责人或主管主任。")

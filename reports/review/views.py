@@ -17,15 +17,14 @@ from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
-from reports.workflow import REVIEW_STATUSES
 from reports.selectors import report_check
+from reports.workflow import REVIEW_STATUSES
 
 from . import export, selectors, services
 from .diff import report_redline
 from .forms import ApproveForm, AssignReviewerForm, ReturnForm, StatusForm
 from .models import Notification
 from .permissions import refusal
-
 
 
 @login_required

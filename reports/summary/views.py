@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..district.views import admin_districts, year_for
 from ..district.selectors import district_years
+from ..district.views import admin_districts, year_for
 from ..publishing.document import SectionView, table_view
 from .comparison import year_flags
 from .summary import BASES, cell_breakdown, district_summary

@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from config.spreadsheets import cell_value, cell_values
 
-from ..formats.blocks import describe_rule
 from ..formats.base import CellType
+from ..formats.blocks import describe_rule
 from ..formats.layout import table_grid
 from .summary import DistrictSummary, all_bodies_values
 

@@ -1,8 +1,8 @@
 """District administration of bodies and people: services, their audit rows, and the pages."""
 
 import io
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 from django.urls import reverse

@@ -183,7 +183,7 @@ def test_a_report_under_correction_still_counts_with_its_published_version(year_
     client.force_login(people.admin)
     page = client.get(reverse("summary:summary", args=[year_with_reports.pk]) + f"?basis={basis}").content.decode()
     assert f"共 <strong>{len(before.bodies)}</strong> 个单位" in page
-    assert f'data-cell="s3.R1.A"><a href' in page and before.text("s3.R1.A") in page
+    assert 'data-cell="s3.R1.A"><a href' in page and before.text("s3.R1.A") in page
     sheet = load_workbook(io.BytesIO(client.get(
         reverse("summary:xlsx", args=[year_with_reports.pk]) + f"?basis={basis}").content))["全部单位"]
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == report.body_name)

@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from agencies.admin_services import body_create
 from agencies.models import AdminAction
 from reports.district.selectors import BoardFilters, progress_board, weekly_progress
-from reports.review.models import Notification
 from reports.district.services import (
     bodies_without_report,
     district_year_open,
@@ -24,6 +23,7 @@ from reports.district.services import (
 )
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
+from reports.review.models import Notification
 from reports.workflow import report_transition
 from tests.factories import BodyFactory, RoleAssignmentFactory
 from tests.report_factories import ReportingYearFactory

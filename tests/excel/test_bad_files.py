@@ -6,11 +6,11 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reports.excel.template import report_workbook
+from reports.excel.upload import MAX_UPLOAD_BYTES
 from reports.models import ReportEvent, ReportSection
 from reports.selectors import ReportContent
 from reports.services import report_section_save
-from reports.excel.template import report_workbook
-from reports.excel.upload import MAX_UPLOAD_BYTES
 
 from .helpers import fill, make_report
 

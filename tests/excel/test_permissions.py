@@ -4,9 +4,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reports.excel.template import report_workbook
 from reports.models import ReportSection, ReportStatus
 from reports.selectors import ReportContent
-from reports.excel.template import report_workbook
 
 from .helpers import fill, make_report
 

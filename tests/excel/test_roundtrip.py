@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from reports.excel.template import MAP_SHEET, report_workbook, sheet_plans
 from reports.models import ReportEvent, ReportSection
 from reports.selectors import ReportContent
-from reports.excel.template import MAP_SHEET, report_workbook, sheet_plans
 
 from .helpers import cell_map, fill, make_report, value_in
 

@@ -15,11 +15,13 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789-XYZ",
     "DATABASE_URL": "postgres://nianbao:pw@db.internal:5432/nianbao",
     "DJANGO_ALLOWED_HOSTS": "nianbao.example.gov.cn",
+    "REDIS_URL": "redis://redis.internal:6379/0",
 }
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -57,6 +59,29 @@ def test_production_refuses_to_start_without_its_settings(missing):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_to_start_without_a_broker_and_a_shared_cache(tmp_path):
+    """No silent fallback to a broker on the local disk or a per-process cache; nothing is created."""
+    env = {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"}
+    result = _manage("check", env={**env, "CELERY_BROKER_DIR": str(tmp_path / "broker")})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "REDIS_URL" in result.stderr
+    filesystem = _manage("check", env={**env, "CELERY_BROKER_URL": "filesystem://"})
+    assert filesystem.returncode != 0 and "broker" in filesystem.stderr
+    no_cache = _manage("check", env={**env, "CELERY_BROKER_URL": "redis://redis.internal:6379/1"})
+    assert no_cache.returncode != 0 and "cache" in no_cache.stderr
+    assert not (tmp_path / "broker").exists()
+
+
+def test_the_filesystem_broker_belongs_to_the_local_settings(tmp_path):
+    code = ("from django.conf import settings; print(settings.CELERY_BROKER_URL); "
+            "print(settings.CACHES['default']['BACKEND'])")
+    result = _manage("shell", "-v0", "-c", code, env={"DJANGO_SETTINGS_MODULE": "config.settings.local",
+                                              "CELERY_BROKER_DIR": str(tmp_path / "broker")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["filesystem://", "django.core.cache.backends.locmem.LocMemCache"]
+    assert (tmp_path / "broker" / "out").is_dir()
 
 
 def test_docker_compose_describes_the_production_services():
@@ -124,3 +149,14 @@ def test_the_production_image_can_collect_its_static_files(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifest and "js/rules.js" in manifest
+
+
+def test_every_password_hasher_of_the_settings_can_be_used():
+    """A hasher whose library is missing (Argon2 without argon2-cffi) fails only when it is first used."""
+    from django.utils.module_loading import import_string
+
+    from config.settings import base
+
+    for path in base.PASSWORD_HASHERS:
+        hasher = import_string(path)()
+        assert hasher.verify("Nianbao@2026", hasher.encode("Nianbao@2026", hasher.salt())), path

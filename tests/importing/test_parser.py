@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reports.formats import get_format
-from reports.importing.parser import parse_report, parse_report_for_year, read_number
 from reports.formats.base import CellType
+from reports.importing.parser import parse_report, parse_report_for_year, read_number
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEED = SHARED / "seeds" / "000_06ce0ee8d8462116.txt"

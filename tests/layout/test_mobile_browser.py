@@ -207,7 +207,7 @@ def test_reviewers_and_administrators_pages_fit_a_phone(page, live_server, peopl
         link = page.locator("#main-nav").get_by_role("link", name=re.compile(f"^{entry}"))
         target = live_server.url + link.get_attribute("href")
         link.click()
-        page.wait_for_url(lambda url: url.startswith(target))
+        page.wait_for_url(lambda url, target=target: url.startswith(target))
         assert_fits(page, entry)
         for header in page.locator("table:not(.stats-table) thead th").all():
             assert_one_line(header, f"{entry} 表头")

@@ -8,8 +8,8 @@ import django
 
 django.setup()
 
-from django.core.management import call_command
-from django.test import Client
+from django.core.management import call_command  # noqa: E402  (after django.setup())
+from django.test import Client  # noqa: E402
 
 HUGE = "9" * 20
 

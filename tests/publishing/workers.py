@@ -70,7 +70,7 @@ class Worker:
     """`celery worker` in a subprocess on the test database and the given broker."""
 
     def __init__(self, broker: str, workdir: Path, *, pool: str = "solo", app: str = "config.celery_app",
-                 env: dict | None = None):
+                 env: dict | None = None, unset: tuple[str, ...] = ()):
         db = settings.DATABASES["default"]
         self.name = f"pub-{uuid.uuid4().hex[:6]}"
         self.log = workdir / f"{self.name}.log"
@@ -80,6 +80,8 @@ class Worker:
             "REDIS_URL": broker, "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker,
             **(env or {}),
         }
+        for name in unset:
+            full_env.pop(name, None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", app, "worker", f"--pool={pool}",
              "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
@@ -112,26 +114,45 @@ class Worker:
 
 
 @contextmanager
-def app_broker(url: str):
+def app_broker(url: str, transport_options: dict | None = None):
     """Point this process's Celery app (what `.delay()` publishes to) at another broker."""
     from config.celery_app import app
 
     def reset():
+        # app._pool is kombu's process-wide pool for the URL: closing it alone leaves the closed pool
+        # registered, and the next publish to that URL fails ("Acquire on closed pool"). Clear them all.
         from kombu import pools
 
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None
-        # kombu keeps its pools in a global registry keyed by the broker URL: without clearing it,
-        # every later `.delay()` to the original broker gets the closed pool ("Acquire on closed pool").
         pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
 
-    old = app.conf.broker_url
+    old, old_options = app.conf.broker_url, app.conf.broker_transport_options
     reset()
     app.conf.broker_url = url
+    if transport_options is not None:
+        app.conf.broker_transport_options = transport_options
     try:
         yield app
     finally:
         reset()
-        app.conf.broker_url = old
+        app.conf.broker_url, app.conf.broker_transport_options = old, old_options
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """The transport options config/settings/local.py gives the demo, for a broker in `folder`."""
+    for name in ("out", "processed", "control"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    return {"data_folder_in": str(folder / "out"), "data_folder_out": str(folder / "out"),
+            "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control"),
+            "store_processed": False}
+
+
+class DemoWorker(Worker):
+    """A worker as `make demo` runs it: the local settings and the filesystem broker in `folder`
+    (on the test database, so that the test sees what it does)."""
+
+    def __init__(self, folder: Path, workdir: Path, *, app: str = "config.celery_app", env: dict | None = None):
+        super().__init__("filesystem://", workdir, app=app, env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false",
+            "CELERY_BROKER_DIR": str(folder), **(env or {})}, unset=("REDIS_URL", "CELERY_RESULT_BACKEND"))

@@ -185,7 +185,7 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
     RoleAssignmentFactory(user=people.director, role="director", body=people.other_body)
     other = AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year, submitted=True)
     RoleAssignmentFactory(user=people.head, role="filler", body=people.body)
-    from tests.review.conftest import save_cell, CELL
+    from tests.review.conftest import CELL, save_cell
 
     save_cell(report, people.head, CELL, "3")  # the head edited this one: stands aside
     report_submit(report=report, by=people.filler)

@@ -2,8 +2,6 @@
 refused one changes nothing (status, timeline, notices, comments) and says why in Chinese."""
 
 import pytest
-
-from reports.selectors import ReportContent
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
@@ -12,6 +10,7 @@ from reports.errors import ReportError
 from reports.models import ReportStatus
 from reports.review.models import Notification, ReviewComment
 from reports.review.services import report_approve, report_return, report_submit, report_withdraw
+from reports.selectors import ReportContent
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.review.conftest import CELL, save_cell
 

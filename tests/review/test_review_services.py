@@ -5,8 +5,6 @@ from django.core import mail
 
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportSection, ReportStatus
-from reports.selectors import report_check
-from reports.services import report_explanations_save
 from reports.review.diff import report_redline
 from reports.review.models import Notification, ReviewComment
 from reports.review.selectors import submission_problems
@@ -17,6 +15,8 @@ from reports.review.services import (
     report_submit,
     report_withdraw,
 )
+from reports.selectors import report_check
+from reports.services import report_explanations_save
 from reports.signals import report_approved
 from tests.review.conftest import CELL, save_cell, save_text
 

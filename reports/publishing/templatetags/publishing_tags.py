@@ -22,7 +22,8 @@ def status_context(report, user) -> dict:
         "status": status,
         # The states come from the one table (reports.workflow); the template compares none.
         "correcting": report.status not in ({ReportStatus.PUBLISHED} | sources("publish")),
-        "can_retry": report.status in sources("retry_publish")
+        # 发布失败, or approved with its render lost (a worker died with its message on the demo's broker).
+        "can_retry": (report.status in sources("retry_publish") or bool(status and status.stalled))
         and bool(user and user.has_perm("publishing.retry_publish", report)),
         "can_reopen": report.status in sources("reopen") and not report.imported
         and bool(user and user.has_perm("publishing.reopen_report", report)),
