@@ -47,7 +47,7 @@ def test_rename_a_body_from_its_page(page, live_server, people, login):
     expect(history.locator("tr", has_text="东花市街道办事处（新）")).to_contain_text("2025年3月1日")
     expect(history.locator("tr", has=page.get_by_text("东花市街道办事处", exact=True))).to_contain_text(
         "2025年2月28日")
-    expect(page.locator("#log-heading + table")).to_contain_text("单位更名")
+    expect(page.locator("section[aria-labelledby=log-heading] table")).to_contain_text("单位更名")
     assert Body.objects.get(code="donghuashi").short_name == "东花市新"
 
 
@@ -88,7 +88,7 @@ def test_change_a_persons_phone_from_their_page(page, live_server, people, login
     expect(_messages(page)).to_contain_text(f"已保存{people.filler.display_name}的基本信息。")
     expect(page.locator("#person-phone")).to_have_text("010-65550123")
     expect(page.get_by_label("电话")).to_have_value("010-65550123")
-    expect(page.locator("#log-heading + table")).to_contain_text("修改人员信息")
+    expect(page.locator("section[aria-labelledby=log-heading] table")).to_contain_text("修改人员信息")
     assert User.objects.get(pk=people.filler.pk).phone == "010-65550123"
 
 

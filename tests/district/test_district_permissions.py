@@ -65,7 +65,7 @@ def _views(world):
 
 
 def _all_views():
-    return list(range(20))
+    return list(range(21))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -72,5 +72,5 @@ def test_the_rules_js_parity_test_fails_in_ci_when_node_is_missing():
 
 def test_ci_installs_nodejs_for_the_parity_test():
     script = (ROOT / "scripts" / "debian-packages.sh").read_text()
-    test_packages = re.search(r'if \[ "\$purpose" = test \]; then(.*?)fi', script, re.S).group(1)
+    test_packages = re.search(r'if \[ "\$purpose" = test \]; then(.*?)^fi$', script, re.S | re.M).group(1)
     assert "nodejs" in re.search(r"packages\+=\(([^)]*)\)", test_packages).group(1).split()

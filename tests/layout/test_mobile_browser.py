@@ -227,13 +227,13 @@ def test_reviewers_and_administrators_pages_fit_a_phone(page, live_server, peopl
         if button.is_visible():
             assert_one_line(button, "报告概览 按钮")
 
-    # From Bootstrap's lg breakpoint the administrator's nine entries stand in one row and still fit.
-    page.set_viewport_size({"width": 992, "height": 800})
+    # From Bootstrap's xl breakpoint the administrator's entries stand in one row and still fit.
+    page.set_viewport_size({"width": 1200, "height": 800})
     page.goto(live_server.url + "/workspace/")
     expect(toggler).to_be_hidden()
-    assert_fits(page, "工作台 992 px")
+    assert_fits(page, "工作台 1200 px")
     for link in page.locator("#main-nav .nav-link").all():
-        assert_one_line(link, "主导航 992 px")
+        assert_one_line(link, "主导航 1200 px")
 
     page.set_viewport_size(PHONE)
     page.context.clear_cookies()
