@@ -68,6 +68,9 @@ class Crawl:
     seen: set = field(default_factory=set)
     per_route: Counter = field(default_factory=Counter)
     forms: int = 0
+    found: list = field(default_factory=list)  # (method, action, data as rendered) of every form
+    send: bool = True  # False: only read the forms (tests/test_fuzz_forms.py sends them its own way)
+    per_route_limit: int = PER_ROUTE
 
     def login(self):
         if self.user is not None:
@@ -125,7 +128,7 @@ def _submissions(form, page_path: str):
 def _check_page(crawl: Crawl, path: str, html: str, match) -> list[str]:
     doc = lxml.html.fromstring(html)
     # The page itself, sent a method its view does not handle, answers 405.
-    if "POST" not in (view_methods(match.func) or ()):
+    if crawl.send and "POST" not in (view_methods(match.func) or ()):
         status = crawl.sent("POST", path).status_code
         if status != 405:
             crawl.problems.append(f"POST {path} ({match.view_name}) answered {status}, not 405")
@@ -141,6 +144,9 @@ def _check_page(crawl: Crawl, path: str, html: str, match) -> list[str]:
             if methods is None or method not in methods:
                 crawl.problems.append(f"{where}: {target.view_name} handles {sorted(methods or [])}")
                 continue
+            crawl.found.append((method, action, data))
+            if not crawl.send:
+                continue
             status = crawl.sent(method, action, data).status_code
             if status == 405 or status >= 500:
                 crawl.problems.append(f"{where}: answered {status}")
@@ -155,8 +161,8 @@ def _check_page(crawl: Crawl, path: str, html: str, match) -> list[str]:
     return [link for link in (_internal(a.get("href")) for a in doc.xpath("//a[@href]")) if link]
 
 
-def _crawl(client, user) -> Crawl:
-    crawl = Crawl(client, user)
+def _crawl(client, user, **options) -> Crawl:
+    crawl = Crawl(client, user, **options)
     crawl.login()
     start = "/workspace/" if user is not None else "/"
     first = client.get(start, follow=True)
@@ -169,7 +175,7 @@ def _crawl(client, user) -> Crawl:
             if path in crawl.seen or match is None:
                 continue
             crawl.seen.add(path)
-            if crawl.per_route[match.view_name] >= PER_ROUTE:
+            if crawl.per_route[match.view_name] >= crawl.per_route_limit:
                 continue
             crawl.per_route[match.view_name] += 1
             response = client.get(path)
