@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Approved reports still without a PDF after PUBLISHING_SWEEP_AFTER (the broker was down when the
     # approval committed, a worker died with the message): queue their render again.
     "publishing-sweep": {"task": "publishing.sweep", "schedule": 120.0},
+    # Uploads of the 导入历史报告 page older than a day (reports/importing/batch.py BATCH_HOURS).
+    "importing-sweep": {"task": "importing.sweep_batches", "schedule": 3600.0},
 }
 
 # PUBLISHING (reports/publishing): PDFs of published reports

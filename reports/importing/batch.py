@@ -1,9 +1,11 @@
 """An upload on the 导入历史报告 page: one report file or a ZIP of many, staged until confirmed.
 
 Nothing of it is a report until the district administrator confirms an entry: the files wait in
-MEDIA_ROOT/import-batches/<id>/ with a state.json that the Celery task fills in entry by entry (the
-page shows its progress), and a batch is deleted after BATCH_HOURS. Uploads are bounded in size,
-entries and pages (pdf.MAX_PAGES); the task in time (tasks.py).
+MEDIA_ROOT/import-batches/<id>/ as <n>.bin beside a state.json that lists them. Each file is read by
+its own Celery task (tasks.py), so that a ZIP of a whole portal column is spread over every worker,
+and each task writes only its own <n>.json: tasks never write the same file, and a rerun skips an
+entry already read. The page shows the progress; a batch is deleted after BATCH_HOURS. Uploads are
+bounded in size, entries and pages (pdf.MAX_PAGES); each file's reading in time (tasks.py).
 """
 
 from __future__ import annotations
@@ -98,17 +100,36 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _write(folder: Path, state: dict) -> None:
-    temp = folder / f"state.{os.getpid()}.tmp"
+def _write(folder: Path, state: dict, name: str = "state.json") -> None:
+    temp = folder / f"{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     temp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    temp.replace(folder / "state.json")
+    temp.replace(folder / name)
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def batch_state(batch_id: str) -> dict | None:
-    try:
-        return json.loads((batch_dir(batch_id) / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The batch with each entry as read so far (its <n>.json), and how many are read."""
+    folder = batch_dir(batch_id)
+    state = _read(folder / "state.json")
+    if state is None:
         return None
+    for entry in state["entries"]:
+        entry.update(_read(folder / f"{entry['n']}.json") or {})
+    state["done"] = sum(1 for e in state["entries"] if e["state"] != "waiting")
+    if state["done"] == len(state["entries"]):
+        state["status"] = "done"
+    return state
+
+
+def waiting_entries(batch_id: str) -> list[int]:
+    state = batch_state(batch_id)
+    return [] if state is None else [e["n"] for e in state["entries"] if e["state"] == "waiting"]
 
 
 def entry_bytes(batch_id: str, number: int) -> bytes:
@@ -116,27 +137,24 @@ def entry_bytes(batch_id: str, number: int) -> bytes:
 
 
 def entry_update(batch_id: str, number: int, **changes) -> dict:
-    state = batch_state(batch_id)
-    state["entries"][number].update(changes)
-    _write(batch_dir(batch_id), state)
-    return state
+    """Record what happened to one entry (read, imported, timed out) in its own file."""
+    folder = batch_dir(batch_id)
+    entry = _read(folder / f"{int(number)}.json") or {}
+    entry.update(changes)
+    _write(folder, entry, f"{int(number)}.json")
+    return entry
 
 
-def batch_parse(batch_id: str) -> None:
-    """Read every waiting entry (idempotent: a rerun skips what is read), saving the progress."""
-    state = batch_state(batch_id)
-    if state is None:
-        return
-    state["status"] = "parsing"
-    _write(batch_dir(batch_id), state)
-    for entry in state["entries"]:
-        if entry["state"] != "waiting":
-            continue
-        entry.update(entry_parse(entry_bytes(batch_id, entry["n"]), entry["name"]))
-        state["done"] = sum(1 for e in state["entries"] if e["state"] != "waiting")
-        _write(batch_dir(batch_id), state)
-    state["status"] = "done"
-    _write(batch_dir(batch_id), state)
+def entry_read(batch_id: str, number: int) -> bool:
+    """Read one entry of a batch (idempotent: an entry already read, or a batch discarded, is
+    skipped). Returns whether it was read now."""
+    folder = batch_dir(batch_id)
+    state = _read(folder / "state.json")
+    if state is None or (folder / f"{int(number)}.json").exists():
+        return False
+    name = state["entries"][int(number)]["name"]
+    entry_update(batch_id, number, **entry_parse(entry_bytes(batch_id, number), name))
+    return True
 
 
 def entry_parse(data: bytes, name: str) -> dict:
@@ -182,13 +200,7 @@ def batches_sweep(hours: int = BATCH_HOURS) -> int:
     return removed
 
 
-def batch_stop(batch_id: str, message: str) -> None:
-    """A batch that ran out of time: what is not read says why."""
-    state = batch_state(batch_id)
-    if state is None:
-        return
-    for entry in state["entries"]:
-        if entry["state"] == "waiting":
-            entry.update({"state": "unreadable", "message": message})
-    state["status"] = "done"
-    _write(batch_dir(batch_id), state)
+def entry_stop(batch_id: str, number: int, message: str) -> None:
+    """A file that could not be read in time: it says why, and the rest of the batch goes on."""
+    if _read(batch_dir(batch_id) / "state.json") is not None:
+        entry_update(batch_id, number, state="unreadable", message=message)
