@@ -25,6 +25,11 @@ def refuse_control_characters(value: str) -> None:
             raise ValidationError(f"不能包含控制字符（{name}），请删除后重新填写。", code="control_character")
 
 
+def search_text(value: str, *, limit: int = 100) -> str:
+    """What was typed in a search box, without what no text contains (PostgreSQL refuses NUL)."""
+    return "".join(c for c in value if c.isprintable())[:limit].strip()
+
+
 class TextField(forms.CharField):
     """One line of plain text with a length limit (required, so that nothing is cut silently)."""
 

@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from agencies.models import BodyKind
+from config.forms import search_text
 
 from . import opendata, selectors
 from .feeds import PublicationsFeed
@@ -72,7 +73,7 @@ def home(request):
     if year not in years:
         year = selectors.current_year()
     kind = request.GET.get("kind", "")
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q", ""))
     if not year:
         items = []
     elif query:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import search_text
 from config.http import GET_OR_POST
 
 from ..admin_selectors import (
@@ -57,16 +58,11 @@ def _active_bodies(districts):
     return bodies_of(districts).filter(active_to__isnull=True)
 
 
-def _search_text(value: str) -> str:
-    """What was typed in the search box, without what no name contains (PostgreSQL refuses NUL)."""
-    return "".join(c for c in value if c.isprintable())[:QUERY_MAX].strip()
-
-
 @login_required
 @require_safe
 def person_list(request):
     districts = _admin_district_ids(request)
-    query = _search_text(request.GET.get("q", ""))
+    query = search_text(request.GET.get("q", ""), limit=QUERY_MAX)
     page = Paginator(people_list(districts, query=query), 50).get_page(request.GET.get("page"))
     return render(request, "agencies/person_list.html", {"page": page, "q": query})
 

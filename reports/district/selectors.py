@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import BodyKind, Role, RoleAssignment
+from config.forms import search_text
 
 from ..models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from ..review.selectors import review_deadlocks
@@ -93,7 +94,7 @@ class BoardFilters:
         kind = params.get("kind", "")
         return cls(status=status if status in S.values or status == "not_submitted" else "",
                    kind=kind if kind in BodyKind.values else "",
-                   overdue=params.get("overdue") == "1", q=params.get("q", "").strip()[:50])
+                   overdue=params.get("overdue") == "1", q=search_text(params.get("q", ""), limit=50))
 
     @property
     def active(self) -> bool:
