@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import BodyKind
 from reports.models import AnnualReport, ReportingYear, ReportStatus
+from reports.publishing.copies import docx_ensure
 from reports.publishing.document import AnnualReportDocument
 from reports.publishing.models import ReportPdf
 from reports.publishing.search import search_text
@@ -161,6 +162,13 @@ def public_report(pk: int) -> PublicReport | None:
 def public_version(pk: int, version: int) -> ReportPdf | None:
     return (ReportPdf.objects.select_related("report", "report__reporting_year", "report__body")
             .filter(report_id=pk, version=version, status=DONE).first())
+
+
+def public_word_copy(pk: int, version: int) -> ReportPdf | None:
+    """A done version with its Word copy; a version published before Word copies existed gets it
+    now, once (reports.publishing.copies: the copy of what was published, nothing else)."""
+    found = public_version(pk, version)
+    return docx_ensure(found) if found is not None else None
 
 
 def published_in_year(year: int) -> list[PublicReport]:

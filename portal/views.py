@@ -3,7 +3,7 @@
 Pages and open data may be cached by browsers and proxies, but are revalidated on every use
 (Cache-Control: public, no-cache, with an ETag and Last-Modified from selectors.portal_state), so
 that a correction shows at once and an unchanged page costs a 304. A PDF version never changes:
-it is cached for a week, validated by its SHA-256.
+it is cached for a week, validated by its SHA-256; so is its Word copy (.docx).
 """
 
 import hashlib
@@ -17,6 +17,7 @@ from django.views.decorators.http import condition, require_safe
 
 from agencies.models import BodyKind
 from config.forms import search_text
+from reports.publishing.word import CONTENT_TYPE as WORD_CONTENT_TYPE
 
 from . import opendata, selectors
 from .feeds import PublicationsFeed
@@ -116,6 +117,34 @@ def pdf(request, pk, version):
     ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.pdf"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}")
+    patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
+    return response
+
+
+def _docx_etag(request, pk, version):
+    found = selectors.public_version(pk, version)
+    return f'"{found.docx_sha256}"' if found and found.docx_sha256 else None
+
+
+def _docx_modified(request, pk, version):
+    found = selectors.public_version(pk, version)
+    return found.published_at if found and found.docx_sha256 else None
+
+
+@require_safe
+@condition(etag_func=_docx_etag, last_modified_func=_docx_modified)
+def docx(request, pk, version):
+    """The version's Word copy (.docx), cached like its PDF; made on this first request if the version
+    was published before Word copies existed."""
+    found = selectors.public_word_copy(pk, version)
+    if found is None:
+        raise Http404("没有这个版本的 Word 文件。")
+    response = FileResponse(found.docx.open("rb"), content_type=WORD_CONTENT_TYPE)
+    response["Content-Length"] = str(found.docx_size)
+    response["ETag"] = f'"{found.docx_sha256}"'
+    ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.docx_filename)}")
     patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
     return response
 

@@ -1,5 +1,5 @@
-"""Demo: the last season's reports of every body published on the portal, each with its PDF (never the
-current season's: its year may not even be over).
+"""Demo: the last season's reports of every body published on the portal, each with its PDF and its
+Word copy (never the current season's: its year may not even be over).
 
 They are moved along the real transition table by the body's own people (submitted by the filler,
 approved by the 部门负责人 and the 主管主任) and rendered by the same code as the worker, so their
@@ -11,6 +11,7 @@ from agencies.models import District, User
 from ..demo import demo_seasons
 from ..models import AnnualReport, ReportStatus
 from ..workflow import report_transition
+from .copies import docx_backfill
 from .tasks import publish
 
 STEPS = [("submit", "filler"), ("approve", "head"), ("approve", "director")]
@@ -34,4 +35,5 @@ def seed():
                 report_transition(report=report, action=action, by=actor, comment="同意。" if role != "filler" else "")
         if report.status == ReportStatus.APPROVED:
             publish(report.pk, worker="seed_demo")
+    docx_backfill()  # a demo database published before Word copies existed gets them now
     return []

@@ -32,6 +32,11 @@ class ReportPdf(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField("文件大小（字节）", null=True, blank=True)
     page_count = models.PositiveIntegerField("页数", null=True, blank=True)
+    # The Word copy of the same version (reports/publishing/copies.py): made by the publish task right
+    # after the PDF, or on first download for a version published before Word copies existed.
+    docx = models.FileField("Word 文件", max_length=255, blank=True, storage=pdf_storage)
+    docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64, blank=True)
+    docx_size = models.PositiveIntegerField("Word 文件大小（字节）", null=True, blank=True)
     # What was published: {"title", "body_name", "format", "values": {cell id: JSON value}, "texts": {...}}.
     content = models.JSONField("发布内容", default=dict, blank=True)
     # What the portal's search reads (search.py): the published texts and labels, one a line.
@@ -74,3 +79,7 @@ class ReportPdf(models.Model):
         """The name a reader's browser saves it under."""
         suffix = f"（第{self.version}版）" if self.version > 1 else ""
         return f"{self.report.body_name}{self.report.year}年政府信息公开工作年度报告{suffix}.pdf"
+
+    @property
+    def docx_filename(self) -> str:
+        return self.filename.removesuffix(".pdf") + ".docx"

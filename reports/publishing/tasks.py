@@ -45,6 +45,7 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
 
     claim = services.render_claim(report_id=report_id, task_id=task_id, worker=worker)
     if claim is None:
+        word_copies(report_id)  # idempotent: a published version without its Word copy gets it
         return "nothing-to-do"
     try:
         report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=report_id)
@@ -64,7 +65,22 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
         log.exception("pdf_render_error", report=report_id)
         services.render_fail(claim=claim, reason=f"生成 PDF 出错：{type(exc).__name__}: {exc}")
         return "failed"
+    word_copies(report_id)
     return "published" if published else "duplicate"
+
+
+def word_copies(report_id: int) -> None:
+    """The Word copy of every published version of the report that has none (copies.py). Transient
+    errors retry the task (which then has nothing to render and comes back here); any other error
+    leaves the publication as it is: the portal makes the copy on its first download."""
+    from .copies import docx_backfill
+
+    try:
+        docx_backfill(report_id)
+    except (*TRANSIENT, DatabaseError):
+        raise
+    except Exception:
+        log.exception("docx_render_error", report=report_id)
 
 
 def missing_glyphs_reason(document, characters: list[str]) -> str:
