@@ -17,10 +17,12 @@ from django.views.decorators.http import condition, require_safe
 
 from agencies.models import BodyKind
 from config.forms import search_text
+from reports.graphic.files import CONTENT_TYPES, graphic_file
 from reports.publishing.word import CONTENT_TYPE as WORD_CONTENT_TYPE
 
 from . import opendata, selectors
 from .feeds import PublicationsFeed
+from .graphic import PublicGraphic, public_graphic, version_graphic
 
 FILE_MAX_AGE = 7 * 24 * 3600  # a published version never changes
 
@@ -93,7 +95,35 @@ def report(request, pk):
     item = selectors.public_report(pk)
     if item is None:
         raise Http404("没有这份已发布的报告。")
-    return render(request, "portal/report.html", {"item": item, "document": item.document()})
+    return render(request, "portal/report.html", {"item": item, "document": item.document(),
+                                                  "graphic": public_graphic(item)})
+
+
+def _graphic_response(graphic: PublicGraphic | None, ext: str) -> HttpResponse:
+    """The 图解 as SVG (shown inline), or PNG / PDF (downloaded under the report's name)."""
+    if graphic is None or ext not in CONTENT_TYPES:
+        raise Http404("没有这份已发布报告的图解。")
+    response = HttpResponse(graphic_file(ext, graphic.svg, title=graphic.title, key=graphic.key),
+                            content_type=CONTENT_TYPES[ext])
+    disposition = "inline" if ext == "svg" else "attachment"
+    response["Content-Disposition"] = (f"{disposition}; filename=\"{graphic.ascii_stem}.{ext}\"; "
+                                       f"filename*=UTF-8''{quote(graphic.filename_stem + '.' + ext)}")
+    return response
+
+
+@require_safe
+@revalidated
+def graphic(request, pk, ext):
+    """The current version's 图解 (imported history: drawn from its content). Revalidated like the
+    pages: it also shows the previous year's report, which a correction may change."""
+    item = selectors.public_report(pk)
+    return _graphic_response(public_graphic(item) if item is not None else None, ext)
+
+
+@require_safe
+@revalidated
+def graphic_version(request, pk, version, ext):
+    return _graphic_response(version_graphic(pk, version), ext)
 
 
 def _pdf_etag(request, pk, version):
