@@ -18,7 +18,7 @@ MUTED = "#495057"
 BAR = "#0b5ed7"
 TOTAL_BAR = "#052c65"
 # Segment colours of a split bar (section 四's outcomes), told apart also by the legend's order.
-SEGMENTS = ("#0b5ed7", "#198754", "#b35c00", "#6c757d", "#6f42c1")
+SEGMENTS = ("#0b5ed7", "#198754", "#b35c00", "#6c757d", "#6f42c1", "#a61e4d")
 
 
 def _heading(drawing: Drawing, y: float, text: str) -> float:
@@ -52,11 +52,15 @@ def _bar_rows(drawing: Drawing, y: float, chart: Chart) -> float:
 
 
 def _legend(drawing: Drawing, y: float, chart: Chart) -> float:
+    """The segments' colours and labels, in the bars' order, on as many lines as they need."""
     x: float = BAR_X
     for index, label in enumerate(chart.legend):
+        width = 16 + text_width(label, 13) + 16
+        if x > BAR_X and x + width > WIDTH - MARGIN:
+            x, y = BAR_X, y + 20
         drawing.rect(x, y + 3, 12, 12, fill=SEGMENTS[index % len(SEGMENTS)])
         drawing.text(x + 16, y + 14, label, size=13, fill=MUTED)
-        x += 16 + text_width(label, 13) + 16
+        x += width
     return y + 24
 
 
@@ -110,5 +114,7 @@ def comparison_svg(charts: list[Chart], *, title: str, id_prefix: str = "compari
     y = drawing.lines(MARGIN, 40, wrap(title, WIDTH - 2 * MARGIN, 20, max_lines=2), size=20, weight="bold") + 16
     for chart in charts:
         y = _heading(drawing, y + 8, chart.title)
+        if chart.legend:
+            y = _legend(drawing, y, chart)
         y = _bar_rows(drawing, y, chart)
     return drawing.to_string()

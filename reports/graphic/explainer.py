@@ -255,3 +255,28 @@ def bodies_chart(fmt: Format, bodies: list[tuple[str, dict]], cell_id: str) -> C
     bars = [Bar(name, (_segment(values, name, cell_id),), cell=cell_id) for name, values in bodies]
     bars.sort(key=lambda bar: bar.value, reverse=True)
     return Chart(f"bodies-{cell_id}", cell.label, tuple(bars))
+
+
+def split_bodies_chart(key: str, title: str, bodies: list[tuple[str, dict]],
+                       parts: list[tuple[str, str]]) -> Chart:
+    """Each body's bar split into cells: `parts` are (cell id, label); largest total first."""
+    bars = [Bar(name, tuple(_segment(values, label, cell_id) for cell_id, label in parts)) for name, values in bodies]
+    bars.sort(key=lambda bar: bar.value, reverse=True)
+    return Chart(key, title, tuple(bars), tuple(label for _, label in parts))
+
+
+def bodies_comparison(fmt: Format, bodies: list[tuple[str, dict]]) -> list[Chart]:
+    """The district's bodies compared (from the summary's per-body values, see
+    reports.summary.summary.all_bodies_values): section 三's new applications by applicant column,
+    and section 四's totals by kind (复议, the two kinds of 诉讼)."""
+    s3 = fmt.table("s3")
+    first = s3.leaf_rows()[0]
+    applicants = [(s3.cell_id(first, column), s3.column_label(column))
+                  for column in s3.leaf_columns() if not column.total]
+    s4 = fmt.table("s4")
+    row = s4.leaf_rows()[0]
+    totals = [(s4.cell_id(row, column), s4.column_label(column)) for column in s4.leaf_columns() if column.total]
+    return [
+        split_bodies_chart(APPLICANTS, plain(first.label), bodies, applicants),
+        split_bodies_chart(REVIEWS, plain(fmt.section("s4").title), bodies, totals),
+    ]
