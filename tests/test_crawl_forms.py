@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "filler", "head", "director", "admin"]
 MAX_DEPTH = 3
 PER_ROUTE = 3  # pages visited per URL name and role (25 bodies' pages show the same forms)
-SKIPPED_SUFFIXES = (".pdf", ".docx", ".xlsx", ".csv", ".json", ".atom", ".xml")  # downloads: no forms to read
+SKIPPED_SUFFIXES = (".pdf", ".docx", ".png", ".svg", ".xlsx", ".csv", ".json", ".atom", ".xml")  # downloads: no forms to read
 SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/support/")
 
 
