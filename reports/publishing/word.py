@@ -82,10 +82,21 @@ def _style(document, name: str, face: Face, size: float, *, indent: bool = True,
     paragraph.space_before = paragraph.space_after = Pt(0)
     paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     paragraph.line_spacing = Pt(line or (LINE_PT if size <= BODY_PT else size * 1.45))
-    paragraph.first_line_indent = Pt(2 * size) if indent else Pt(0)
+    _first_line(style.element, 2 if indent else 0, size)
     paragraph.widow_control = True
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
     return style
+
+
+def _first_line(element, characters: int, size: float) -> None:
+    """首行缩进 in characters (w:firstLineChars, which Word and WPS prefer and which follows the font
+    size) and in points; 0 where a style based on Normal must not inherit Normal's two characters."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    indent = element.get_or_add_pPr().get_or_add_ind()
+    indent.set(qn("w:firstLine"), str(int(Pt(characters * size).twips)))
+    indent.set(qn("w:firstLineChars"), str(characters * 100))
 
 
 def _font_table(document) -> None:
@@ -106,6 +117,19 @@ def _font_table(document) -> None:
     from lxml import etree  # type: ignore[import-untyped]
 
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _clean_package(document) -> None:
+    """Drop what python-docx's template carries that is not this document: its thumbnail (a picture
+    of an empty page) and Word 2010's copy of the styles (stylesWithEffects), which Word 2010 would
+    read instead of the styles set here."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    styles_with_effects = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+    for rels, reltype in ((document.part.package.rels, RT.THUMBNAIL), (document.part.rels, styles_with_effects)):
+        for rId, relationship in list(rels.items()):
+            if relationship.reltype == reltype:
+                rels.pop(rId)
 
 
 def _defaults(document) -> None:
@@ -151,7 +175,7 @@ def _page_number(section) -> None:
 
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.first_line_indent = 0
+    _first_line(paragraph._p, 0, FOOTER_PT)
     paragraph.add_run("— ")
     for kind in ("begin", None, "separate", "end"):
         run = paragraph.add_run()
@@ -182,8 +206,8 @@ def _cell_text(cell, text: str, *, face: Face, size: float, align) -> None:
     for extra in cell.paragraphs[1:]:  # a merge moves the other cells' (empty) paragraphs in
         extra._p.getparent().remove(extra._p)
     paragraph.clear()
+    _first_line(paragraph._p, 0, size)
     fmt = paragraph.paragraph_format
-    fmt.first_line_indent = Pt(0)
     fmt.alignment = align
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.space_before = fmt.space_after = Pt(1)
@@ -287,6 +311,7 @@ def render(document: AnnualReportDocument, *, signed_on: date | None = None, cre
     from docx.enum.section import WD_SECTION
 
     word = docx.Document()
+    _clean_package(word)
     _defaults(word)
     _font_table(word)
     _style(word, "Normal", FANGSONG, BODY_PT)
@@ -356,7 +381,7 @@ def _signature(word, body_name: str, signed_on: date | None) -> None:
         paragraph = _paragraph(word, text)
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        fmt.first_line_indent = Pt(0)
+        _first_line(paragraph._p, 0, BODY_PT)
         fmt.right_indent = Pt(4 * BODY_PT)
         fmt.keep_with_next = index < len(lines) - 1
         if index == 0:

@@ -5,6 +5,7 @@ from the portal and linked from the staff pages; 404 for anything unpublished.""
 
 import hashlib
 import io
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -94,7 +95,12 @@ def test_the_word_copy_holds_every_label_and_number_on_the_official_grid(people,
 
 def test_a4_gb_t_9704_margins_fonts_and_landscape_wide_tables(people):
     report = _published(people)
-    word = open_docx(report.pdf_versions.get())
+    with report.pdf_versions.get().docx.open("rb") as handle:
+        data = handle.read()
+    parts = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "word/document.xml" in parts and "word/fontTable.xml" in parts
+    assert "docProps/thumbnail.jpeg" not in parts and "word/stylesWithEffects.xml" not in parts  # not the template's
+    word = open_docx(data)
     first = word.sections[0]
     assert _close(first.page_width, 210) and _close(first.page_height, 297)
     assert first.orientation == WD_ORIENT.PORTRAIT
@@ -128,6 +134,11 @@ def test_a4_gb_t_9704_margins_fonts_and_landscape_wide_tables(people):
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[-1]._tr.trPr.find(qn("w:tblHeader")) is None
     assert Grid(table).cell(len(table.rows) - 1, len(table.columns) - 1).paragraphs[0].alignment == 2  # RIGHT
+    # 首行缩进 two characters in the body text, none in the cells, the title or the signature.
+    assert styles["Normal"].element.pPr.ind.get(qn("w:firstLineChars")) == "200"
+    assert styles["Heading 1"].element.pPr.ind.get(qn("w:firstLineChars")) == "0"
+    assert Grid(table).cell(0, 0).paragraphs[0]._p.pPr.ind.get(qn("w:firstLineChars")) == "0"
+    assert word.paragraphs[-1]._p.pPr.ind.get(qn("w:firstLineChars")) == "0"
     footer = first.footer.paragraphs[0]
     assert "PAGE" in footer._p.xml and footer.text.startswith("—") and footer.text.endswith("—")
     assert word.core_properties.title == report.title and word.core_properties.author == report.body_name
