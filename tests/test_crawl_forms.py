@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from config.http import undeclared_views, view_methods
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_submit
 from tests.factories import BodyFactory, RoleAssignmentFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
@@ -54,8 +55,8 @@ def world(people):
     for report in (pending_head, pending_director, approved):
         report_submit(report=report, by=people.filler)
     for report in (pending_director, approved):
-        report_approve(report=report, by=people.head)
-    report_approve(report=approved, by=people.director)
+        report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
+    report_approve(report=approved, by=people.director, comment="同意。", confirmed=ALL_POINTS)
     AnnualReportFactory(reporting_year=year, body=bodies[4], published=True)
     return people
 

@@ -10,10 +10,13 @@ from agencies.models import District, User
 
 from ..demo import demo_seasons
 from ..models import AnnualReport, ReportStatus
+from ..review.secrecy import ALL_POINTS
+from ..review.services import approval_data
 from ..workflow import report_transition
 from .copies import docx_backfill
 from .tasks import publish
 
+OPINIONS = {"head": "经保密审查，数据已核对，同意公开。", "director": "经保密审查，同意公开。"}
 STEPS = [("submit", "filler"), ("approve", "head"), ("approve", "director")]
 
 
@@ -32,7 +35,11 @@ def seed():
             if (report.status, action) in {(ReportStatus.DRAFT, "submit"), (ReportStatus.PENDING_HEAD, "approve"),
                                            (ReportStatus.PENDING_DIRECTOR, "approve")}:
                 actor = User.objects.filter(username=f"{report.body.code}.{role}").first()
-                report_transition(report=report, action=action, by=actor, comment="同意。" if role != "filler" else "")
+                if action == "approve":  # with its 保密审查, as the review page records it (the 审核表)
+                    report_transition(report=report, action=action, by=actor, comment=OPINIONS[role],
+                                      data=approval_data(report, ALL_POINTS))
+                else:
+                    report_transition(report=report, action=action, by=actor)
         if report.status == ReportStatus.APPROVED:
             publish(report.pk, worker="seed_demo")
     docx_backfill()  # a demo database published before Word copies existed gets them now

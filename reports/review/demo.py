@@ -22,6 +22,7 @@ from reports.selectors import report_check
 from reports.services import report_explanations_save, report_section_save, section_text
 
 from .notifications import mail_muted
+from .secrecy import ALL_POINTS
 from .services import report_approve, report_return, report_submit
 
 CELL = "s2.t5.r1.c1"  # 第二十条第（五）项·行政许可·本年处理决定数量: no rule depends on it
@@ -90,7 +91,7 @@ def _advance(report: AnnualReport, target: str) -> None:
     report_submit(report=report, by=filler)
     if target == "pending_head":
         return
-    report_approve(report=report, by=head, comment="数据已核对，同意报送。")
+    report_approve(report=report, by=head, comment="数据已核对，经保密审查，同意报送。", confirmed=ALL_POINTS)
     if target == "pending_director":
         return
     _return_with_comments(report, director)
@@ -98,7 +99,7 @@ def _advance(report: AnnualReport, target: str) -> None:
         return
     _fix(report, filler)
     report_submit(report=report, by=filler)
-    report_approve(report=report, by=head, comment="已按主管主任意见修改，同意。")
+    report_approve(report=report, by=head, comment="已按主管主任意见修改，经保密审查，同意。", confirmed=ALL_POINTS)
 
 
 @transaction.atomic

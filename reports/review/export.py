@@ -47,6 +47,8 @@ def _details(event: ReportEvent) -> list[str]:
             lines.append(f"{_LEVEL.get(data['level'], '')}退回")
         for comment in data.get("comments") or []:
             lines.append(f"意见（{comment.get('label', '')}）：{comment.get('text', '')}")
+    elif event.kind in (ReportEvent.Kind.APPROVED_HEAD, ReportEvent.Kind.APPROVED_DIRECTOR) and data.get("secrecy"):
+        lines.append("保密审查已确认：" + "；".join(point.get("label", "") for point in data["secrecy"]))
     elif event.kind == ReportEvent.Kind.SUBMITTED and data.get("round"):
         lines.append(f"第 {data['round']} 次提交")
     elif event.kind == ReportEvent.Kind.REMINDED and data.get("what"):

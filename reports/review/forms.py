@@ -4,6 +4,8 @@ from django import forms
 
 from reports.models import ReportStatus
 
+from . import secrecy
+
 MAX_COMMENTS = 20
 BLANK_ROWS = 3
 
@@ -17,8 +19,25 @@ class StatusForm(_ActionForm):
 
 
 class ApproveForm(_ActionForm):
-    comment = forms.CharField(label="审核意见（可选）", required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    """保密审查 and the opinion: every point of secrecy.POINTS ticked, an opinion written."""
+
+    points = forms.MultipleChoiceField(label="保密审查（逐项确认）", choices=secrecy.CHOICES, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    comment = forms.CharField(label="审核意见", max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：经保密审查，同意公开。"}),
+                              error_messages={"required": "请填写审核意见（将印在审核表上）。"})
+
+    def clean_points(self):
+        points = self.cleaned_data.get("points") or []
+        missing = secrecy.missing_points(points)
+        if missing:
+            raise forms.ValidationError(secrecy.missing_message(missing))
+        return points
+
+    @property
+    def stale(self) -> bool:
+        """Only the status seen is wrong: the page is out of date (nothing the person typed)."""
+        return "expected_status" in self.errors
 
 
 class ReturnForm(_ActionForm):

@@ -112,6 +112,8 @@ rules.add_perm("review.withdraw_report", can_withdraw)
 rules.add_perm("review.approve_report", can_review)
 rules.add_perm("review.return_report", can_review & _leaves_by("return"))
 rules.add_perm("review.view_review", is_report_viewer)
+# 审核表: the body's people, its reviewers and the district administrators; never the public.
+rules.add_perm("review.view_audit_form", is_report_viewer)
 rules.add_perm("review.assign_reviewer", is_admin_of_report_district & is_review_deadlocked)
 rules.add_perm("review.export_timeline", is_admin_of_report_district)
 rules.add_perm("review.export_timelines", is_district_admin)  # without an object: shows the links

@@ -19,6 +19,7 @@ from reports.timeline import event_record
 from reports.workflow import report_transition, state_of
 
 from . import notifications as notices
+from . import secrecy
 from .models import ReviewComment, ReviewLevel
 from .permissions import refusal
 from .selectors import Problem, submission_problems, target_of
@@ -96,14 +97,27 @@ def _level(report: AnnualReport) -> str:
     return state_of(report.status).review_level
 
 
+def approval_data(report: AnnualReport, confirmed) -> dict:
+    """What an approval's timeline entry keeps: its level and the 保密审查 points confirmed."""
+    return {"level": _level(report), "secrecy": secrecy.confirmed_record(confirmed)}
+
+
 @transaction.atomic
-def report_approve(*, report: AnnualReport, by, comment: str = "", expected_status: str | None = None,
-                   request=None) -> AnnualReport:
+def report_approve(*, report: AnnualReport, by, comment: str = "", confirmed=(),
+                   expected_status: str | None = None, request=None) -> AnnualReport:
+    """Approve the current level. 保密审查: every point of secrecy.POINTS must be `confirmed` and an
+    opinion (`comment`) written; both are kept on the approval's timeline entry (the 审核表's source)."""
     locked = _locked(report, "approve", expected_status)
     _guard("approve", locked, by)
+    missing = secrecy.missing_points(confirmed)
+    if missing:
+        raise ReportError(secrecy.missing_message(missing))
+    opinion = (comment or "").strip()
+    if not opinion:
+        raise ReportError("请填写审核意见（将印在审核表上）。")
     level = _level(locked)
     report_transition(report=locked, action="approve", by=by, expected_status=locked.status, request=request,
-                      comment=comment.strip()[:2000], data={"level": level})
+                      comment=opinion[:2000], data=approval_data(locked, confirmed))
     if level == ReviewLevel.HEAD:
         notices.notify(
             users=notices.people_of(locked.body, Role.DIRECTOR), report=locked, exclude=by,

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<id:pk>/assign/", views.assign_reviewer, name="assign_reviewer"),
     path("<id:pk>/status/", views.report_status, name="status"),
     path("<id:pk>/timeline.csv", views.timeline_export, {"fmt": "csv"}, name="timeline_csv"),
+    path("<id:pk>/audit-form/v<id:version>.pdf", views.audit_form_pdf, name="audit_form"),
     path("<id:pk>/timeline.xlsx", views.timeline_export, {"fmt": "xlsx"}, name="timeline_xlsx"),
 ]

@@ -7,7 +7,7 @@ changes nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from reports.publishing.document import AnnualReportDocument
 from reports.selectors import report_check
 from reports.workflow import REVIEW_STATUSES
 
-from . import export, selectors, services
+from . import auditform, export, selectors, services
 from .diff import report_redline
 from .forms import ApproveForm, AssignReviewerForm, ReturnForm, StatusForm
 from .models import Notification
@@ -128,10 +128,17 @@ def approve(request, pk):
     report = report_for(request, pk, "review.view_review")
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "页面已过期，请刷新后重试。")
-        return redirect("review:report", pk=report.pk)
+        reason = refusal(request.user, "approve", report)
+        if form.stale or reason:
+            messages.error(request, reason or "页面已过期，请刷新后重试。")
+            return redirect("review:report", pk=report.pk)
+        # A point not ticked or no opinion: say which, keep what was ticked and typed.
+        messages.error(request, "审核通过未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
+        context = review_context(request, report, approve_form=form)
+        return render(request, "reports/review/review.html", context, status=400)
     _act(request, report, services.report_approve, f"{report.state.level_label}通过。",
-         comment=form.cleaned_data["comment"], expected_status=form.cleaned_data["expected_status"])
+         comment=form.cleaned_data["comment"], confirmed=form.cleaned_data["points"],
+         expected_status=form.cleaned_data["expected_status"])
     return redirect("review:report", pk=report.pk)
 
 
@@ -199,6 +206,20 @@ def timeline_export(request, pk, fmt):
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def audit_form_pdf(request, pk, version):
+    """审核表 of a published version, drawn from the approvals on its timeline."""
+    report = report_for(request, pk, "review.view_audit_form")
+    form = auditform.audit_form(report, version)
+    if form is None:
+        raise Http404("这一版本没有审核表：报告尚未发布此版本，或为导入的历史报告。")
+    response = HttpResponse(auditform.audit_form_pdf(form), content_type="application/pdf")
+    response["Content-Disposition"] = form.content_disposition
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -170,12 +170,13 @@ def test_an_over_long_text_is_refused_with_the_limit_and_stays_on_the_page(page,
 
 
 def test_a_returns_comments_show_beside_their_cell_and_paragraph(page, live_server, people, login):
+    from reports.review.secrecy import ALL_POINTS
     from reports.review.services import report_approve, report_return, report_submit
 
     report = AnnualReportFactory(body=people.body, reporting_year__district=people.district,
                                  reporting_year__year=2025, filled=True)
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     report_return(report=report, by=people.director, reason="个别数据需要核实。", comments=[
         {"target": "s2.t5.r1.c1", "text": "与区政务服务中心台账不一致，请核实。"},
         {"target": "s5.p0", "text": "改进措施请写具体。"},

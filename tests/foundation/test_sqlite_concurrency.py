@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from reports.review.secrecy import ALL_POINTS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """
@@ -116,8 +118,9 @@ def test_concurrent_approvals_and_an_autosave_storm_never_give_a_500(demo_server
     filler_token, _ = filler.page_form(section)
 
     def approve(person, token, pk):
-        return person.request("POST", f"/review/{pk}/approve/", {
-            "csrfmiddlewaretoken": token, "expected_status": "pending_head", "comment": "同意。"})
+        return person.request("POST", f"/review/{pk}/approve/", [
+            ("csrfmiddlewaretoken", token), ("expected_status", "pending_head"), ("comment", "同意。"),
+            *(("points", point) for point in ALL_POINTS)])
 
     def autosave(i):
         _, version = filler.page_form(section)

@@ -13,6 +13,7 @@ from agencies.models import Body
 from reports.models import ReportStatus
 from reports.review import notifications
 from reports.review.models import Notification
+from reports.review.secrecy import ALL_POINTS
 from reports.review.selectors import inbox_count, inbox_for
 from reports.review.services import report_approve, report_submit
 from reports.review.tasks import MailNotSent, send_notification_emails_task
@@ -91,7 +92,9 @@ def test_an_approval_queues_its_mail_and_the_task_sends_it(client, report, peopl
     client.force_login(people.head)
     review = PyQuery(client.get(reverse("review:report", args=[report.pk])).content.decode())
     form = review("form[aria-label=审核通过]")
-    data = {i.attr("name"): i.attr("value") or "" for i in form("input").items()}
+    data = {i.attr("name"): i.attr("value") or "" for i in form("input:not([type=checkbox])").items()}
+    data["points"] = [i.attr("value") for i in form("input[type=checkbox][name=points]").items()]  # 保密审查
+    data["comment"] = "经保密审查，同意。"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form.attr("action"), data, follow=True)
     assert "部门负责人审核通过" in response.content.decode()
@@ -192,7 +195,7 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
     items = inbox_for(people.head)
     assert {(i.report.pk, i.recused) for i in items} == {(report.pk, True), (other.pk, False)}
     assert inbox_count(people.head) == 1
-    report_approve(report=other, by=people.head)
+    report_approve(report=other, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     assert inbox_count(people.head) == 0 and inbox_count(people.director) == 1
 
 

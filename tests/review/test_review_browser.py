@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import ReportEvent, ReportSection, ReportStatus
-from tests.review.conftest import CELL
+from tests.review.conftest import CELL, approve_on_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CELL_LABEL = "第二十条第（五）项·行政许可·本年处理决定数量"
@@ -38,8 +38,7 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
     expect(row).to_contain_text("2026年1月31日")
     row.get_by_role("link", name="审核").click()
     expect(head.locator("#review-document")).to_contain_text(report.title)
-    head.get_by_label("审核意见（可选）").fill("数据已核对。")
-    head.get_by_role("button", name="审核通过").click()
+    approve_on_page(head, "数据已核对。")
     expect(head.locator(".messages")).to_contain_text("部门负责人审核通过")
     expect(head.locator("#report-status")).to_have_text("待主管主任审核")
 
@@ -79,7 +78,7 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
         expect(change.locator("del")).to_have_text(old_value)
         expect(change.locator("ins")).to_have_text(new_value)
         expect(change).to_contain_text("与区政务服务中心台账不一致，请核实。")
-        reviewer.get_by_role("button", name="审核通过").click()
+        approve_on_page(reviewer, "已按意见修改，经保密审查，同意。")
         expect(reviewer.locator(".messages")).to_contain_text(f"{level}审核通过")
     expect(director.locator("#report-status")).to_have_text("已批准·待发布")
 

@@ -9,6 +9,7 @@ from django.db import connection
 from agencies.models import Role
 from reports.errors import ReportError
 from reports.models import AnnualReport, ReportEvent, ReportStatus
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_return, report_submit
 from tests.factories import RoleAssignmentFactory, UserFactory
 
@@ -50,9 +51,9 @@ def test_two_heads_approving_at_once_make_exactly_one_approval(report, people, s
     report_submit(report=report, by=people.filler)
     outcomes = race(
         lambda: report_approve(report=AnnualReport.objects.get(pk=report.pk), by=people.head,
-                               expected_status=S.PENDING_HEAD),
+                               expected_status=S.PENDING_HEAD, comment="同意。", confirmed=ALL_POINTS),
         lambda: report_approve(report=AnnualReport.objects.get(pk=report.pk), by=second_head,
-                               expected_status=S.PENDING_HEAD),
+                               expected_status=S.PENDING_HEAD, comment="同意。", confirmed=ALL_POINTS),
     )
     assert sorted(outcomes, key=str).count("ok") == 1, outcomes
     loser = next(o for o in outcomes if o != "ok")
@@ -66,7 +67,7 @@ def test_approve_and_return_at_once_one_wins(report, people, second_head):
     report_submit(report=report, by=people.filler)
     outcomes = race(
         lambda: report_approve(report=AnnualReport.objects.get(pk=report.pk), by=people.head,
-                               expected_status=S.PENDING_HEAD),
+                               expected_status=S.PENDING_HEAD, comment="同意。", confirmed=ALL_POINTS),
         lambda: report_return(report=AnnualReport.objects.get(pk=report.pk), by=second_head, reason="不同意",
                               expected_status=S.PENDING_HEAD),
     )

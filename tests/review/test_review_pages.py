@@ -11,6 +11,7 @@ from pyquery import PyQuery
 
 from reports.models import ReportSection, ReportStatus
 from reports.review.models import Notification
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_return, report_submit
 from tests.review.conftest import CELL, save_cell
 
@@ -56,7 +57,7 @@ def test_submit_from_the_overview_and_the_timeline_shows_it(client, report, peop
 
 def test_a_stale_page_is_refused_with_a_message(client, report, people):
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     client.force_login(people.filler)
     response = client.post(reverse("review:withdraw", args=[report.pk]), {"expected_status": S.PENDING_HEAD},
                            follow=True)
@@ -114,7 +115,7 @@ def test_notices_page_counts_unread_and_opening_marks_read(client, report, peopl
 
 def test_redline_on_the_review_page(client, report, people):
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     report_return(report=report, by=people.director, reason="核实", comments=[{"target": CELL, "text": "不一致"}])
     save_cell(report, people.filler, CELL, "42")
     report_submit(report=report, by=people.filler)

@@ -9,6 +9,7 @@ from agencies.models import Role
 from reports.errors import ReportError
 from reports.models import ReportStatus
 from reports.review.models import Notification, ReviewComment
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_return, report_submit, report_withdraw
 from reports.selectors import ReportContent
 from tests.factories import RoleAssignmentFactory, UserFactory
@@ -22,7 +23,7 @@ STATES = [S.DRAFT, S.PENDING_HEAD, S.PENDING_DIRECTOR, S.RETURNED, S.APPROVED]
 ACTIONS = {
     "submit": lambda report, by: report_submit(report=report, by=by),
     "withdraw": lambda report, by: report_withdraw(report=report, by=by),
-    "approve": lambda report, by: report_approve(report=report, by=by, comment="同意"),
+    "approve": lambda report, by: report_approve(report=report, by=by, comment="同意", confirmed=ALL_POINTS),
     "return": lambda report, by: report_return(report=report, by=by, reason="请修改",
                                                comments=[{"target": CELL, "text": "核实"}]),
 }
@@ -63,13 +64,13 @@ def bring_to(report, state, people, cast):
     report_submit(report=report, by=people.filler)
     if state == S.PENDING_HEAD:
         return
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     if state == S.PENDING_DIRECTOR:
         return
     if state == S.RETURNED:
         report_return(report=report, by=people.director, reason="退回")
         return
-    report_approve(report=report, by=people.director)
+    report_approve(report=report, by=people.director, comment="同意。", confirmed=ALL_POINTS)
 
 
 def snapshot(report):
@@ -107,15 +108,15 @@ def test_transition_matrix(report, people, cast, state, action, role):
 def test_refusals_say_why(report, people, cast, role, message):
     bring_to(report, S.PENDING_HEAD, people, cast)
     with pytest.raises(ReportError, match=message):
-        report_approve(report=report, by=cast[role])
+        report_approve(report=report, by=cast[role], comment="同意。", confirmed=ALL_POINTS)
 
 
 def test_the_level_one_approver_cannot_also_approve_level_two(report, people):
     RoleAssignmentFactory(user=people.head, role=Role.DIRECTOR, body=people.body)
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     with pytest.raises(ReportError, match="第二级审核须由另一人进行"):
-        report_approve(report=report, by=people.head)
+        report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     assert snapshot(report)[0] == S.PENDING_DIRECTOR
 
 
@@ -137,6 +138,7 @@ def test_the_action_pages(client, report, people, cast, state, action, url_name,
         client.force_login(cast[role])
     response = client.post(reverse(url_name, args=[report.pk]), {
         "expected_status": state, "reason": "请修改", "comment_target_0": CELL, "comment_text_0": "核实",
+        "comment": "经保密审查，同意。", "points": list(ALL_POINTS),
     }, follow=True)
     if role in ALLOWED[(state, action)]:
         assert snapshot(report)[0] == TARGET[(state, action)]

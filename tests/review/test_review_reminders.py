@@ -9,6 +9,7 @@ from django.core import mail
 
 from reports.models import ReportEvent
 from reports.review.models import Notification, ReminderSent
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_submit
 from reports.review.tasks import send_reminders
 from tests.report_factories import AnnualReportFactory
@@ -98,7 +99,7 @@ def test_reviewers_are_reminded_of_reports_waiting_more_than_three_days(
         assert run_twice(django_capture_on_commit_callbacks) == [0, 0]
     assert notices(people.head) == [f"{report.title}已等待审核 3 天"]
     with at(1, 12, hour=12):
-        report_approve(report=report, by=people.head)
+        report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     with at(1, 16, hour=13):  # a new waiting period, at the next level
         assert run_twice(django_capture_on_commit_callbacks) == [1, 0]
     assert notices(people.director) == [f"{report.title}已等待审核 4 天"]

@@ -7,6 +7,7 @@ from reports.errors import ReportError
 from reports.models import ReportEvent, ReportSection, ReportStatus
 from reports.review.diff import report_redline
 from reports.review.models import Notification, ReviewComment
+from reports.review.secrecy import ALL_POINTS
 from reports.review.selectors import submission_problems
 from reports.review.services import (
     SubmissionBlocked,
@@ -37,16 +38,16 @@ def test_two_levels_with_a_return_at_level_two(report, people, django_capture_on
         with django_capture_on_commit_callbacks(execute=True):
             report_submit(report=report, by=people.filler)
             assert report.status == S.PENDING_HEAD and not report.is_editable
-            report_approve(report=report, by=people.head, comment="同意")
+            report_approve(report=report, by=people.head, comment="同意", confirmed=ALL_POINTS)
             assert report.status == S.PENDING_DIRECTOR
             report_return(report=report, by=people.director, reason="数据需核实",
                           comments=[{"target": CELL, "text": "与台账不一致"}, {"target": "s5", "text": "太笼统"}])
             assert report.status == S.RETURNED and report.is_editable
             save_cell(report, people.filler, CELL, "9")
             report_submit(report=report, by=people.filler)
-            report_approve(report=report, by=people.head)
+            report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
             assert received == []
-            report_approve(report=report, by=people.director, comment="同意发布")
+            report_approve(report=report, by=people.director, comment="同意发布", confirmed=ALL_POINTS)
     finally:
         report_approved.disconnect(dispatch_uid="test-approved")
     report.refresh_from_db()
@@ -74,7 +75,7 @@ def test_two_levels_with_a_return_at_level_two(report, people, django_capture_on
 
 def test_redline_shows_the_changed_cell_and_the_comment_it_answers(report, people):
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     before = ReportSection.objects.get(report=report, key="s2").values.get(CELL)
     report_return(report=report, by=people.director, reason="请核实",
                   comments=[{"target": CELL, "text": "与台账不一致"}, {"target": "s5.p0", "text": "写具体"},
@@ -148,14 +149,14 @@ def test_withdraw_only_before_the_first_reviewer_acts(report, people):
     report_withdraw(report=report, by=people.filler)
     assert report.status == S.DRAFT
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     with pytest.raises(ReportError, match="部门负责人已审核通过，不能再撤回"):
         report_withdraw(report=report, by=people.filler)
 
 
 def test_a_stale_page_is_refused_with_what_happened(report, people):
     report_submit(report=report, by=people.filler)
-    report_approve(report=report, by=people.head, expected_status=S.PENDING_HEAD)
+    report_approve(report=report, by=people.head, expected_status=S.PENDING_HEAD, comment="同意。", confirmed=ALL_POINTS)
     with pytest.raises(ReportError) as refused:
         report_return(report=report, by=people.head, reason="晚了", expected_status=S.PENDING_HEAD)
     assert people.head.display_name in refused.value.message

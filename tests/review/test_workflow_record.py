@@ -13,6 +13,7 @@ from agencies.services import security_event_record
 from reports.district.services import district_year_open, reporting_year_schedule_update
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from reports.review import permissions
+from reports.review.secrecy import ALL_POINTS
 from reports.review.services import report_approve, report_submit
 from reports.services import report_explanations_save
 from reports.workflow import (
@@ -171,4 +172,4 @@ def test_whoever_wrote_only_explanations_is_an_author_and_stands_aside(report, p
     assert not people.head.has_perm("review.approve_report", report)
     assert "须回避" in permissions.refusal(people.head, "approve", report)
     with pytest.raises(Exception, match="须回避"):
-        report_approve(report=report, by=people.head)
+        report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)

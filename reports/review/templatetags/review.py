@@ -8,6 +8,7 @@ from reports.permissions import is_designated_reader
 from reports.workflow import REVIEW_STATUSES, sources
 
 from .. import selectors
+from ..auditform import audit_form_versions
 from ..export import timeline_rows
 from ..notifications import unread_count
 from ..permissions import refusal
@@ -43,6 +44,14 @@ def review_panel(context, report, check=None):
 @register.simple_tag
 def report_timeline_rows(report):
     return timeline_rows(report)
+
+
+@register.inclusion_tag("reports/review/includes/audit_form_links.html", takes_context=True)
+def audit_form_links(context, report):
+    """审核表 of each published version, for whoever may see the report's staff pages."""
+    user = context["request"].user
+    allowed = user.has_perm("review.view_audit_form", report)
+    return {"report": report, "versions": audit_form_versions(report) if allowed else []}
 
 
 @register.inclusion_tag("reports/review/includes/workspace_panel.html", takes_context=True)
