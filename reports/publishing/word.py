@@ -245,7 +245,24 @@ def _column_widths(grid, columns: int, label_width: int, total_mm: float) -> lis
     return [weight * scale for weight in weights]
 
 
-def _table(document, fmt, view: TableView, *, wide: bool) -> None:
+def _describe(table, title: str, description: str | None) -> None:
+    """The table's title and description for screen readers (w:tblCaption / w:tblDescription, after
+    w:tblLook as the schema orders them)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    anchor = table._tbl.tblPr.find(qn("w:tblLook"))
+    for tag, text in (("w:tblCaption", title), ("w:tblDescription", description)):
+        if text:
+            element = OxmlElement(tag, attrs={qn("w:val"): text})
+            if anchor is not None:
+                anchor.addnext(element)
+            else:
+                table._tbl.tblPr.append(element)
+            anchor = element
+
+
+def _table(document, fmt, view: TableView, *, section_title: str, wide: bool) -> None:
     """One statistics table on the format's own grid: header and label cells merged as laid out."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -264,6 +281,7 @@ def _table(document, fmt, view: TableView, *, wide: bool) -> None:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _describe(table, view.caption or section_title, view.note)
     widths = _column_widths(grid, columns, view.label_width, _text_area_mm(landscape=wide))
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)
@@ -356,7 +374,7 @@ def render(document: AnnualReportDocument, *, signed_on: date | None = None, cre
             if not part.paragraphs and part.required and not part.title:
                 _paragraph(word, "无。")
         for table in section.tables:
-            _table(word, document.format, table, wide=section.wide)
+            _table(word, document.format, table, section_title=section.title, wide=section.wide)
         for note in section.notes:
             for text in note.paragraphs:
                 _paragraph(word, text)

@@ -139,6 +139,10 @@ def test_a4_gb_t_9704_margins_fonts_and_landscape_wide_tables(people):
     assert styles["Heading 1"].element.pPr.ind.get(qn("w:firstLineChars")) == "0"
     assert Grid(table).cell(0, 0).paragraphs[0]._p.pPr.ind.get(qn("w:firstLineChars")) == "0"
     assert word.paragraphs[-1]._p.pPr.ind.get(qn("w:firstLineChars")) == "0"
+    # Each table is named for screen readers: its caption (第二十条第（一）项), or its section's title.
+    named = [t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) for t in word.tables]
+    assert named == [t.caption or next(s.title for s in report.format.sections if t in s.tables)
+                     for t in report.format.tables()]
     footer = first.footer.paragraphs[0]
     assert "PAGE" in footer._p.xml and footer.text.startswith("—") and footer.text.endswith("—")
     assert word.core_properties.title == report.title and word.core_properties.author == report.body_name
@@ -306,3 +310,24 @@ def test_a_word_copy_that_fails_leaves_the_publication_and_the_portal_makes_it_l
     monkeypatch.undo()
     assert client.get(f"/portal/reports/{report.pk}/v1.docx").status_code == 200
     assert report.pdf_versions.get().docx
+
+
+def test_imported_history_gets_its_word_copy_with_the_numbers_as_published(people):
+    from reports.importing.demo import seed_path
+    from reports.importing.services import report_import
+
+    if not seed_path().is_file():
+        pytest.skip("../shared is not beside the project")
+    report = report_import(body=people.body, year=2020, text=seed_path().read_text(encoding="utf-8"),
+                           variant="beijing").report
+    assert publish(report.pk) == "published"
+    pdf = report.pdf_versions.get()
+    word = open_docx(pdf)
+    fmt = report.format
+    for table, word_table in zip(fmt.tables(), word.tables, strict=True):
+        assert_table_holds_the_definition(fmt, table, word_table, pdf.content)
+    t9 = fmt.table("s2.t9")
+    grid = Grid(word.tables[fmt.tables().index(t9)])
+    assert grid.text(t9.header_depth(), t9.row_label_width() + 1) == "132.6444"  # 采购总金额, as published
+    assert "+337" in [grid.text(r, c) for word_table in word.tables for grid in [Grid(word_table)]
+                      for r in range(len(word_table.rows)) for c in range(grid.columns)]
