@@ -11,9 +11,11 @@ from django.views.decorators.http import require_safe
 
 from ..district.selectors import district_years
 from ..district.views import admin_districts, year_for
+from ..graphic.draw import comparison_svg
+from ..graphic.explainer import bodies_comparison
 from ..publishing.document import SectionView, table_view
 from .comparison import year_flags
-from .summary import BASES, cell_breakdown, district_summary
+from .summary import BASES, all_bodies_values, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,8 +54,17 @@ def summary_context(reporting_year, basis, *, links=False):
 @require_safe
 def summary_page(request, pk):
     reporting_year = year_for(request, pk)
-    return render(request, "reports/summary/summary.html",
-                  summary_context(reporting_year, _basis(request), links=True))
+    basis = _basis(request)
+    context = summary_context(reporting_year, basis, links=True)
+    context["comparison"] = bodies_graphic(reporting_year, basis)
+    return render(request, "reports/summary/summary.html", context)
+
+
+def bodies_graphic(reporting_year, basis) -> dict:
+    """图解 of the summary: the bodies summed, compared (SVG and the charts' data for its tables)."""
+    charts = bodies_comparison(reporting_year.format, all_bodies_values(reporting_year, basis=basis))
+    title = f"{reporting_year.district.name}{reporting_year.year}年度各单位比较"
+    return {"charts": charts, "title": title, "svg": comparison_svg(charts, title=title)}
 
 
 @login_required

@@ -13,7 +13,14 @@ from lxml import etree
 from reports.formats import get_format
 from reports.formats import rules as format_rules
 from reports.graphic.draw import comparison_svg, explainer_svg
-from reports.graphic.explainer import APPLICANTS, OUTCOMES, REVIEWS, bodies_chart, explainer
+from reports.graphic.explainer import (
+    APPLICANTS,
+    OUTCOMES,
+    REVIEWS,
+    bodies_chart,
+    bodies_comparison,
+    explainer,
+)
 from reports.graphic.svg import FONT_FAMILY, wrap
 from tests.report_factories import plausible_values
 
@@ -165,3 +172,19 @@ def test_the_bodies_comparison_lists_every_body_largest_first():
     svg = comparison_svg([chart], title="2025年度各单位比较")
     texts = _texts(svg)
     assert "天坛街道办事处" in texts and "12" in texts and chart.title in "".join(texts)
+
+
+def test_the_district_compares_its_bodies_by_applicant_column_and_by_kind_of_review():
+    fmt = get_format("2021")
+    bodies = [(f"单位{i}", _values(fmt, i)) for i in range(4)]
+    applicants, reviews = bodies_comparison(fmt, bodies)
+    assert applicants.legend == ("自然人", "法人或其他组织·商业企业", "法人或其他组织·科研机构", "法人或其他组织·社会公益组织",
+                                 "法人或其他组织·法律服务机构", "法人或其他组织·其他")
+    assert reviews.legend == ("行政复议·总计", "行政诉讼·未经复议直接起诉·总计", "行政诉讼·复议后起诉·总计")
+    by_name = {bar.label: bar for bar in applicants.bars}
+    for name, values in bodies:
+        assert by_name[name].value == values["s3.R1.G"]  # the segments add up to the total column
+    assert [bar.value for bar in applicants.bars] == sorted((v["s3.R1.G"] for _, v in bodies), reverse=True)
+    svg = comparison_svg([applicants, reviews], title="比较")
+    texts = _texts(svg)
+    assert all(label in texts for label in applicants.legend) and "单位0" in texts
