@@ -10,6 +10,7 @@ import hashlib
 from functools import wraps
 from urllib.parse import quote
 
+import structlog
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -17,12 +18,15 @@ from django.views.decorators.http import condition, require_safe
 
 from agencies.models import BodyKind
 from config.forms import search_text
+from config.storage import STORE_ERRORS
 from reports.graphic.files import CONTENT_TYPES, graphic_file
 from reports.publishing.word import CONTENT_TYPE as WORD_CONTENT_TYPE
 
 from . import opendata, selectors
 from .feeds import PublicationsFeed
 from .graphic import PublicGraphic, public_graphic, version_graphic
+
+log = structlog.get_logger(__name__)
 
 FILE_MAX_AGE = 7 * 24 * 3600  # a published version never changes
 
@@ -142,11 +146,28 @@ def pdf(request, pk, version):
     found = selectors.public_version(pk, version)
     if found is None:
         raise Http404("没有这个版本的 PDF。")
-    response = FileResponse(found.file.open("rb"), content_type="application/pdf")
-    response["Content-Length"] = str(found.size)
-    ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.pdf"
+    return _stored_download(request, found, found.file, size=found.size, filename=found.filename,
+                            suffix="pdf", content_type="application/pdf")
+
+
+def _stored_download(request, found, stored, *, size, filename: str, suffix: str, content_type: str):
+    """A published version's file from the shared store, streamed with its length; a missing object
+    is a 404 page that says so, a store that does not answer a 503 (never a server error)."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        log.error("stored_file_missing", report=found.report_id, version=found.version, name=stored.name)
+        return _file_unavailable(request, found, 404, f"{filename}的文件在文件存储中找不到。"
+                                 "已记录此问题，请稍后再试，或告知本区政府信息公开工作机构。")
+    except STORE_ERRORS as error:  # the shared store does not answer: nothing is wrong with the file
+        log.error("stored_file_unavailable", report=found.report_id, version=found.version,
+                  error=f"{type(error).__name__}: {error}"[:300])
+        return _file_unavailable(request, found, 503, "文件存储暂时无法访问，请稍后再试。")
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Length"] = str(size)
+    ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.{suffix}"
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}")
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
     patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
     return response
 
@@ -169,13 +190,17 @@ def docx(request, pk, version):
     found = selectors.public_word_copy(pk, version)
     if found is None:
         raise Http404("没有这个版本的 Word 文件。")
-    response = FileResponse(found.docx.open("rb"), content_type=WORD_CONTENT_TYPE)
-    response["Content-Length"] = str(found.docx_size)
-    response["ETag"] = f'"{found.docx_sha256}"'
-    ascii_name = f"nianbao-{found.report.year}-{found.report.body.code}-v{found.version}.docx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.docx_filename)}")
-    patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
+    response = _stored_download(request, found, found.docx, size=found.docx_size, filename=found.docx_filename,
+                                suffix="docx", content_type=WORD_CONTENT_TYPE)
+    if response.status_code == 200:
+        response["ETag"] = f'"{found.docx_sha256}"'
+    return response
+
+
+def _file_unavailable(request, pdf, status: int, message: str) -> HttpResponse:
+    response = render(request, "portal/file_missing.html", {"pdf": pdf, "status": status, "message": message},
+                      status=status)
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_district_with_people
+from tests.s3 import S3Server
 
 CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
 
@@ -82,6 +83,30 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's standalone S3 server (tests/s3.py), once per session, with the test bucket."""
+    server = S3Server(tmp_path_factory.mktemp("s3")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """STORAGES["default"] on the moto bucket, built from the environment production reads."""
+    from config.settings.s3 import default_storage_from
+
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_from(s3_server.env)}
+    return s3_server
+
+
+@pytest.fixture(autouse=True)
+def _s3_marker(request):
+    """`@pytest.mark.s3`: the test's files go to moto's S3 server (the s3_storage fixture)."""
+    if request.node.get_closest_marker("s3"):
+        request.getfixturevalue("s3_storage")
 
 
 __all__ = ["UserFactory"]

@@ -1,11 +1,14 @@
 """Settings shared by every environment; read from the environment (django-environ)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+from .s3 import default_storage_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -182,8 +185,11 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Every stored file (PDFs, Word copies, images of published versions; uploads staged for the
+# importer's workers) goes through STORAGES["default"]: an S3-compatible bucket shared by every web
+# and worker machine when NIANBAO_S3_BUCKET is set, else the file system (config/settings/s3.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -251,26 +257,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # PUBLISHING (reports/publishing): PDFs of published reports
 # ------------------------------------------------------------------------------
-# Where PDFs are stored: the file system (MEDIA_ROOT/reports/) by default; an S3-compatible store
-# (MinIO, 阿里云 OSS, 腾讯云 COS…) when PUBLISHING_S3_BUCKET is set — needs the optional dependency
-# `pip install "nianbao[s3]"` (django-storages with boto3) — so that every web and worker machine
-# sees the same files. Credentials come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
-PUBLISHING_S3_BUCKET = env("PUBLISHING_S3_BUCKET", default="")
-if PUBLISHING_S3_BUCKET:
-    PUBLISHING_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": PUBLISHING_S3_BUCKET,
-            "endpoint_url": env("PUBLISHING_S3_ENDPOINT_URL", default=None),
-            "region_name": env("PUBLISHING_S3_REGION", default=None),
-            "location": env("PUBLISHING_S3_PREFIX", default="nianbao"),
-            "default_acl": "private",
-            "file_overwrite": True,
-            "querystring_auth": True,
-        },
-    }
-else:
-    PUBLISHING_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {}}
+# PDFs are stored through STORAGES["default"] (see STATIC & MEDIA above).
 # Renders of one report are bounded: after this many attempts (redeliveries included) it is 发布失败.
 PUBLISHING_MAX_ATTEMPTS = env.int("PUBLISHING_MAX_ATTEMPTS", default=5)
 # Far below the broker's visibility_timeout (6 h): a render is never redelivered while it runs.

@@ -1,9 +1,12 @@
 """Production: refuses to start without its secrets; nothing has a default that could be wrong."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, env
+from .base import CACHES, CELERY_BROKER_URL, STORAGES, env
+from .s3 import s3_problems
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -33,9 +36,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# FILES: the S3-compatible bucket that every web and worker machine shares (config/settings/s3.py),
+# or the file system of a single machine. Half a bucket configuration would store files where the
+# other machines never look: refuse to start, naming what is missing.
+_s3_problems = s3_problems(os.environ)
+if _s3_problems:
+    raise ImproperlyConfigured("Shared file storage (S3) is configured partially: " + "; ".join(_s3_problems)
+                               + ". Set all of NIANBAO_S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                               "(and NIANBAO_S3_ENDPOINT_URL for MinIO/OSS/COS), or none of them.")
 # STATIC: hashed names, compressed, served by WhiteNoise or the proxy.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

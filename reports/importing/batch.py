@@ -1,7 +1,9 @@
 """An upload on the 导入历史报告 page: one report file or a ZIP of many, staged until confirmed.
 
 Nothing of it is a report until the district administrator confirms an entry: the files wait in
-MEDIA_ROOT/import-batches/<id>/ as <n>.bin beside a state.json that lists them. Each file is read by
+the default storage (config/storage.py: the S3-compatible bucket every web and worker machine
+shares, or MEDIA_ROOT on one machine) under import-batches/<id>/ as <n>.bin beside a state.json
+that lists them. Each file is read by
 its own Celery task (tasks.py), so that a ZIP of a whole portal column is spread over every worker,
 and each task writes only its own <n>.json: tasks never write the same file, and a rerun skips an
 entry already read. The page shows the progress; a batch is deleted after BATCH_HOURS. Uploads are
@@ -11,14 +13,13 @@ bounded in size, entries and pages (pdf.MAX_PAGES); each file's reading in time 
 from __future__ import annotations
 
 import json
-import os
+import posixpath
 import secrets
-import shutil
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from config.storage import delete_folder, store_bytes, stored_bytes, stored_names, stored_or_none
 
 from ..errors import ReportError
 from .check import UnreadableReport, check_report_source, read_report
@@ -34,14 +35,18 @@ class BatchError(ReportError):
     pass
 
 
-def _root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "import-batches"
+ROOT = "import-batches"
 
 
-def batch_dir(batch_id: str) -> Path:
-    if not batch_id.isalnum() and not all(c.isalnum() or c in "-_" for c in batch_id):
+def batch_dir(batch_id: str) -> str:
+    """The batch's folder in the default storage (a name, never a local path)."""
+    if not batch_id or not all(c.isalnum() or c in "-_" for c in batch_id):
         raise BatchError("没有这次上传。")
-    return _root() / batch_id
+    return posixpath.join(ROOT, batch_id)
+
+
+def _name(batch_id: str, file: str) -> str:
+    return posixpath.join(batch_dir(batch_id), file)
 
 
 def _decoded_name(info: zipfile.ZipInfo) -> str:
@@ -83,14 +88,12 @@ def batch_create(*, name: str, data: bytes, user_id: int, district_id: int) -> s
             raise BatchError("文件超过 20 MB，不像是一份年度报告。")
         entries = [(Path(name).name or "报告", data)]
     batch_id = secrets.token_urlsafe(12)
-    folder = batch_dir(batch_id)
-    folder.mkdir(parents=True)
     items = []
     for number, (entry_name, content) in enumerate(entries):
-        (folder / f"{number}.bin").write_bytes(content)
+        store_bytes(_name(batch_id, f"{number}.bin"), content)
         items.append({"n": number, "name": entry_name, "state": "waiting"})
-    _write(folder, {"id": batch_id, "user": user_id, "district": district_id, "created": time.time(),
-                    "status": "queued", "entries": items, "done": 0})
+    _write(batch_id, {"id": batch_id, "user": user_id, "district": district_id, "created": time.time(),
+                      "status": "queued", "entries": items, "done": 0})
     return batch_id
 
 
@@ -100,27 +103,25 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _write(folder: Path, state: dict, name: str = "state.json") -> None:
-    temp = folder / f"{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    temp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    temp.replace(folder / name)
+def _write(batch_id: str, state: dict, name: str = "state.json") -> None:
+    store_bytes(_name(batch_id, name), json.dumps(state, ensure_ascii=False).encode())
 
 
-def _read(path: Path) -> dict | None:
+def _read(batch_id: str, name: str) -> dict | None:
+    data = stored_or_none(_name(batch_id, name))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return None if data is None else json.loads(data.decode("utf-8"))
+    except ValueError:
         return None
 
 
 def batch_state(batch_id: str) -> dict | None:
     """The batch with each entry as read so far (its <n>.json), and how many are read."""
-    folder = batch_dir(batch_id)
-    state = _read(folder / "state.json")
+    state = _read(batch_id, "state.json")
     if state is None:
         return None
     for entry in state["entries"]:
-        entry.update(_read(folder / f"{entry['n']}.json") or {})
+        entry.update(_read(batch_id, f"{entry['n']}.json") or {})
     state["done"] = sum(1 for e in state["entries"] if e["state"] != "waiting")
     if state["done"] == len(state["entries"]):
         state["status"] = "done"
@@ -133,24 +134,22 @@ def waiting_entries(batch_id: str) -> list[int]:
 
 
 def entry_bytes(batch_id: str, number: int) -> bytes:
-    return (batch_dir(batch_id) / f"{int(number)}.bin").read_bytes()
+    return stored_bytes(_name(batch_id, f"{int(number)}.bin"))
 
 
 def entry_update(batch_id: str, number: int, **changes) -> dict:
     """Record what happened to one entry (read, imported, timed out) in its own file."""
-    folder = batch_dir(batch_id)
-    entry = _read(folder / f"{int(number)}.json") or {}
+    entry = _read(batch_id, f"{int(number)}.json") or {}
     entry.update(changes)
-    _write(folder, entry, f"{int(number)}.json")
+    _write(batch_id, entry, f"{int(number)}.json")
     return entry
 
 
 def entry_read(batch_id: str, number: int) -> bool:
     """Read one entry of a batch (idempotent: an entry already read, or a batch discarded, is
     skipped). Returns whether it was read now."""
-    folder = batch_dir(batch_id)
-    state = _read(folder / "state.json")
-    if state is None or (folder / f"{int(number)}.json").exists():
+    state = _read(batch_id, "state.json")
+    if state is None or _read(batch_id, f"{int(number)}.json") is not None:
         return False
     name = state["entries"][int(number)]["name"]
     entry_update(batch_id, number, **entry_parse(entry_bytes(batch_id, number), name))
@@ -189,18 +188,21 @@ def entry_parse(data: bytes, name: str) -> dict:
 def batches_sweep(hours: int = BATCH_HOURS) -> int:
     """Delete staged uploads older than `hours` (nothing of them was confirmed, or all was)."""
     removed = 0
-    root = _root()
-    if not root.is_dir():
-        return 0
-    for folder in root.iterdir():
-        state = batch_state(folder.name)
+    folders, _ = stored_names(ROOT)
+    for batch_id in folders:
+        state = batch_state(batch_id)
         if state is None or time.time() - state.get("created", 0) > hours * 3600:
-            shutil.rmtree(folder, ignore_errors=True)
+            delete_folder(batch_dir(batch_id))
             removed += 1
     return removed
 
 
+def batch_discard(batch_id: str) -> None:
+    """The administrator gave the upload up: its files are deleted at once."""
+    delete_folder(batch_dir(batch_id))
+
+
 def entry_stop(batch_id: str, number: int, message: str) -> None:
     """A file that could not be read in time: it says why, and the rest of the batch goes on."""
-    if _read(batch_dir(batch_id) / "state.json") is not None:
+    if _read(batch_id, "state.json") is not None:
         entry_update(batch_id, number, state="unreadable", message=message)

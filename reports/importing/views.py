@@ -197,8 +197,6 @@ def page_image(request, batch_id, number, page):
 @require_POST
 def discard(request, batch_id):
     state = _batch(request, batch_id)
-    import shutil
-
-    shutil.rmtree(batches.batch_dir(state["id"]), ignore_errors=True)
+    batches.batch_discard(state["id"])
     messages.info(request, "已放弃这次上传，未导入的文件已删除。")
     return redirect("importing:upload")

@@ -103,7 +103,8 @@ def test_docker_compose_describes_the_production_services():
     packages = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
     assert packages and all(f"COPY {package} {package}" in dockerfile for package in packages), packages
     proxy_conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "location /static/" in proxy_conf and "location /media/" in proxy_conf
+    # Stored files are objects in the shared bucket, served by the application's views only.
+    assert "location /static/" in proxy_conf and "location /media/" not in proxy_conf
 
 
 @pytest.mark.django_db

@@ -56,9 +56,7 @@ def test_a_file_that_takes_too_long_says_so_and_the_others_go_on(staged):
 
 
 def test_a_discarded_batch_is_not_read(staged):
-    import shutil
-
-    shutil.rmtree(batch.batch_dir(staged))
+    batch.batch_discard(staged)
     assert tasks.parse_entry.run(staged, 0) == "skipped"
 
 
