@@ -49,6 +49,12 @@ def test_a_published_pdf_is_an_object_in_the_bucket_and_the_portal_streams_it(s3
     assert response["Content-Length"] == str(len(stored))
     assert b"".join(response.streaming_content) == stored
 
+    pdf.refresh_from_db()
+    word = client.get(page("#docx-download").attr("href"))  # the Word copy: the same store, same path
+    assert word.status_code == 200 and word.streaming
+    assert b"".join(word.streaming_content) == s3_storage.get(pdf.docx.name)
+    assert word["Content-Length"] == str(pdf.docx_size)
+
 
 def test_a_missing_object_is_a_clear_404_not_a_server_error(s3_storage, client):
     report = beijing_2020_report()
@@ -61,6 +67,9 @@ def test_a_missing_object_is_a_clear_404_not_a_server_error(s3_storage, client):
     assert "在文件存储中找不到" in page("#file-missing-message").text()
     assert page("a.btn").attr("href") == f"/portal/reports/{report.pk}/"
     assert response["Cache-Control"] == "no-store"
+    s3_storage.delete(pdf.docx.name)
+    word = client.get(f"/portal/reports/{report.pk}/v1.docx")
+    assert word.status_code == 404 and "在文件存储中找不到" in word.content.decode()
 
 
 def test_a_store_that_does_not_answer_is_a_503_with_a_message(s3_storage, client, settings):

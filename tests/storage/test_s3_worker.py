@@ -39,8 +39,9 @@ def s3_worker(django_db_setup, django_db_blocker, s3_server, tmp_path_factory):
 
 
 def _done_versions(report) -> list[int]:
+    """The versions published with their Word copy (made by the same task right after the PDF)."""
     connection.close()  # see the worker's commits
-    return list(ReportPdf.objects.filter(report=report, status=ReportPdf.Status.DONE)
+    return list(ReportPdf.objects.filter(report=report, status=ReportPdf.Status.DONE).exclude(docx_sha256="")
                 .order_by("version").values_list("version", flat=True))
 
 
@@ -64,6 +65,13 @@ def test_publish_download_and_correct_against_the_shared_bucket(s3_worker, s3_st
     assert s3_storage.keys(folder) == [f"nianbao/{v1.file.name}"]  # the object, no temporary one
     v1_bytes = s3_storage.get(v1.file.name)
     assert len(v1_bytes) == v1.size and v1_bytes.startswith(b"%PDF-")
+
+    # The Word copy made by the same task is an object of the bucket too (the version's FileFields
+    # share the storage), and is what the portal serves.
+    word = f"word/2025/{people.body.code}/"
+    assert v1.docx.name.startswith(word) and s3_storage.keys(word) == [f"nianbao/{v1.docx.name}"]
+    docx_bytes = s3_storage.get(v1.docx.name)
+    assert len(docx_bytes) == v1.docx_size and docx_bytes.startswith(b"PK")
 
     # A member of the public downloads it through the page's own link: the bytes of the object.
     page.goto(f"{live_server.url}/portal/reports/{report.pk}/")
@@ -91,7 +99,8 @@ def test_publish_download_and_correct_against_the_shared_bucket(s3_worker, s3_st
     current = _download(page, page.get_by_role("link", name="下载 PDF"), tmp_path, "v2.pdf")
     assert current == v2_bytes
     assert "更正说明" in pdftotext(tmp_path / "v2.pdf", "-raw")
-    assert _download(page, page.locator("#version-1 a"), tmp_path, "v1-again.pdf") == v1_bytes
+    assert _download(page, page.locator("#version-1 a").first, tmp_path, "v1-again.pdf") == v1_bytes
+    assert len(s3_storage.keys(word)) == 2  # v2's Word copy beside v1's
 
 
 def test_an_upload_staged_by_the_web_process_is_read_by_the_worker_from_the_bucket(s3_worker, s3_storage):
