@@ -9,6 +9,9 @@ from PIL import Image
 from pyquery import PyQuery
 
 from reports.formats import rules as format_rules
+from reports.importing.demo import seed_path
+from reports.importing.services import report_import
+from reports.publishing.document import AnnualReportDocument
 from reports.publishing.snapshot import snapshot_content
 from tests.portal.test_revalidation import _correct
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
@@ -123,3 +126,26 @@ def test_nobody_gets_the_graphic_of_a_draft_or_of_a_version_that_does_not_exist(
     assert client.get(f"/portal/reports/{published.pk}/graphic.gif").status_code == 404
     assert client.get(f"/portal/reports/{published.pk}/graphic.svg").status_code == 200
     assert client.post(f"/portal/reports/{published.pk}/graphic.svg").status_code == 405
+
+
+@pytest.mark.skipif(not seed_path().is_file(), reason="../shared is not beside the project")
+def test_imported_history_gets_its_graphic_from_the_numbers_as_published_and_is_compared_with(client, people):
+    imported = report_import(body=people.body, year=2020, text=seed_path().read_text(encoding="utf-8"),
+                             variant="beijing").report  # not yet rendered: no version
+    values = AnnualReportDocument(imported).values
+    page = PyQuery(client.get(f"/portal/reports/{imported.pk}/").content)
+    assert page("#graphic-png").attr("href") == f"/portal/reports/{imported.pk}/graphic.png"
+    figures = {PyQuery(tr).attr("data-cell"): PyQuery(tr).find("td").eq(0).text()
+               for tr in page("#graphic-figures tbody tr")}
+    assert figures["s3.R1.G"] == str(values["s3.R1.G"])
+    assert "历史导入" in page("#graphic svg").text()
+    pdf = client.get(page("#graphic-pdf").attr("href"))
+    assert pdf["Content-Type"] == "application/pdf" and imported.body_name in _pdf_text(pdf.content)
+    assert "商业企业" in _pdf_text(pdf.content)
+
+    # The next year's report (2021 format) is compared with it where the cells are the same.
+    year = ReportingYearFactory(district=people.district, year=2021)
+    later = AnnualReportFactory(reporting_year=year, body=people.body, published=True)
+    page = PyQuery(client.get(f"/portal/reports/{later.pk}/").content)
+    assert page("#graphic-figures caption").text() == "关键数据（与2020年度报告比较）"
+    assert page('#graphic-figures tr[data-cell="s3.R1.G"] td').eq(1).text() == str(values["s3.R1.G"])
