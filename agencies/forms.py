@@ -45,7 +45,7 @@ class BodyCreateForm(ActionForm):
                      validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", "单位代码只能包含英文字母、数字、点、下划线和连字符。")])
     name = TextField(label="名称", max_length=100)
     short_name = TextField(label="简称", max_length=50, required=False)
-    kind = forms.ChoiceField(label="类型", choices=BodyKind.choices)
+    kind = forms.ChoiceField(label="类型", choices=[c for c in BodyKind.choices if c[0] != BodyKind.DISTRICT_GOVERNMENT])
     active_from = forms.DateField(label="启用日期", widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, districts=(), **kwargs):

@@ -26,12 +26,20 @@ class BodyKind(models.TextChoices):
     STREET_OFFICE = "street_office", "街道办事处"
     DEPARTMENT = "department", "区政府部门"
     OTHER = "other", "其他"
+    # The district's government itself: it publishes the district's own report (条例第四十九条, by
+    # 31 March), compiled from its bodies' reports; its 部门负责人/主管主任 (e.g. the 公开办 head and the
+    # leader in charge) review it. Not a reporting body: years, the board and the summary leave it out.
+    DISTRICT_GOVERNMENT = "district_gov", "区政府"
 
 
 class BodyQuerySet(models.QuerySet):
+    def reporting(self):
+        """The bodies that report to the district (all but the district government itself)."""
+        return self.exclude(kind=BodyKind.DISTRICT_GOVERNMENT)
+
     def active_during(self, start: date, end: date):
         """Bodies that existed at some point between two days (a year's reporting bodies)."""
-        return self.filter(active_from__lte=end).exclude(active_to__lt=start)
+        return self.reporting().filter(active_from__lte=end).exclude(active_to__lt=start)
 
     def active_in_year(self, year: int):
         """The bodies that report on a year: those that existed at some point in it."""
@@ -59,11 +67,17 @@ class Body(models.Model):
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
                 name="body_active_range_valid",
-            )
+            ),
+            models.UniqueConstraint(fields=["district"], condition=Q(kind="district_gov"),
+                                    name="one_district_government_per_district"),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_district_government(self) -> bool:
+        return self.kind == BodyKind.DISTRICT_GOVERNMENT
 
     def name_on(self, day: date) -> str:
         """The name the body bore on a day, so past reports keep the name they were published under."""

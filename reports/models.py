@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Body, District
+from agencies.models import Body, BodyKind, District
 from config.append_only import AppendOnly
 
 from .formats import available_formats, get_format
@@ -52,6 +52,11 @@ class ReportingYear(models.Model):
         """条例第四十九条: by 31 January of the following year."""
         return date(year + 1, 1, 31)
 
+    @staticmethod
+    def district_report_deadline(year: int) -> date:
+        """条例第四十九条: the district's government publishes its own report by 31 March."""
+        return date(year + 1, 3, 31)
+
     @property
     def format(self):
         return get_format(self.format_version, self.format_variant or None)
@@ -65,6 +70,13 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", "已批准·待发布"
     PUBLISH_FAILED = "publish_failed", "发布失败"
     PUBLISHED = "published", "已发布"
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def of_reporting_bodies(self):
+        """The bodies' reports, without the district government's own (区政府年度报告), which is compiled
+        from them and never counted, reminded or compared with them."""
+        return self.exclude(body__kind=BodyKind.DISTRICT_GOVERNMENT)
 
 
 class AnnualReport(models.Model):
@@ -88,6 +100,8 @@ class AnnualReport(models.Model):
     # Imported history: the date the source was published, where it prints one or a person gave it.
     published_on = models.DateField("原发布日期", null=True, blank=True)
 
+    objects = AnnualReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
         ordering = ["reporting_year", "body__kind", "body__sort_order"]
@@ -106,6 +120,14 @@ class AnnualReport(models.Model):
     @property
     def title(self) -> str:
         return str(self)
+
+    @property
+    def deadline(self) -> date:
+        """The bodies' reports are due on the year's deadline; the district government's own, which
+        is compiled from them, on 31 March."""
+        if self.body.is_district_government:
+            return ReportingYear.district_report_deadline(self.reporting_year.year)
+        return self.reporting_year.deadline
 
     @property
     def format(self):

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "reports.review",
     "reports.publishing",
     "reports.importing",
+    "reports.district_report",
     "portal",
 ]
 

@@ -137,7 +137,7 @@ class Board:
 def _reports(reporting_year: ReportingYear):
     last_event = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        AnnualReport.objects.filter(reporting_year=reporting_year)
+        AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
         .annotate(
             state_since=Max("events__created_at", filter=~Q(events__to_status="")),
             last_activity=Max("events__created_at"),

@@ -69,7 +69,7 @@ def reports_remind(*, reporting_year: ReportingYear, by: User, not_since: dateti
                    request=None) -> int:
     """一键催报: remind the fillers of every body whose report is not submitted yet. Reports
     reminded after `not_since` are skipped (a double click). Returns the number of reports."""
-    reports = list(reporting_year.reports.filter(status__in=NOT_SUBMITTED, imported=False)
+    reports = list(reporting_year.reports.of_reporting_bodies().filter(status__in=NOT_SUBMITTED, imported=False)
                    .select_related("body", "reporting_year"))
     if not_since is not None:
         recent = set(ReportEvent.objects.filter(report__in=reports, kind=ReportEvent.Kind.REMINDED,
@@ -104,7 +104,7 @@ def reminders_send(*, today=None) -> int:
     for year in filter(None, latest_years):
         days_left = (year.deadline - today).days
         key = _deadline_key(days_left, year.reminder_days or DEADLINE_DAYS)
-        open_reports = year.reports.filter(status__in=NOT_SUBMITTED, imported=False).select_related(
+        open_reports = year.reports.of_reporting_bodies().filter(status__in=NOT_SUBMITTED, imported=False).select_related(
             "body", "body__district", "reporting_year")
         deadline = cn_date(year.deadline)
         for report in open_reports:

@@ -177,7 +177,7 @@ def year_flags(reporting_year) -> list[Comparison]:
     """The comparison of every report of the year that has a flag, in the bodies' order: this year's
     reports, last year's reports of the same district and their sections in four queries."""
     order = ("body__kind", "body__sort_order", "body__code")
-    reports = list(AnnualReport.objects.filter(reporting_year=reporting_year)
+    reports = list(AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
                    .select_related("reporting_year", "body").prefetch_related("sections").order_by(*order))
     previous = {r.body_id: r for r in AnnualReport.objects.filter(
         reporting_year__district_id=reporting_year.district_id, reporting_year__year=reporting_year.year - 1)

@@ -11,7 +11,6 @@ Which figures count (`basis`), the same truth as the portal's:
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -19,7 +18,7 @@ from django.db.models import BigIntegerField, DecimalField, Exists, OuterRef, Q,
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 
-from agencies.models import Body
+from agencies.models import Body, BodyKind
 
 from ..formats import rules as format_rules
 from ..formats.base import CellType
@@ -57,14 +56,15 @@ def _has_version():
 
 def live_reports(reporting_year: ReportingYear, basis: str = "published"):
     """The reports that count by their live sections."""
-    return AnnualReport.objects.filter(reporting_year=reporting_year).filter(
+    return AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year).filter(
         Q(status__in=live_statuses(basis)) | (Q(imported=True, status=S.PUBLISHED) & ~_has_version()))
 
 
 def summed_versions(reporting_year: ReportingYear, basis: str = "published"):
-    """The published versions that count: the current one of every other report that has one."""
+    """The published versions that count: the current one of every other report that has one (the
+    bodies' reports: the district government's own report is compiled from them, never summed)."""
     return current_versions().filter(report__reporting_year=reporting_year).exclude(
-        report__status__in=live_statuses(basis))
+        report__status__in=live_statuses(basis)).exclude(report__body__kind=BodyKind.DISTRICT_GOVERNMENT)
 
 
 def summed_reports(reporting_year: ReportingYear, basis: str = "published"):
@@ -185,13 +185,12 @@ ORDER = ("body__kind", "body__sort_order", "body__code")
 def _missing(reporting_year: ReportingYear, summed) -> list[MissingBody]:
     missing = [
         MissingBody(name, S(status).label)
-        for name, status in AnnualReport.objects.filter(reporting_year=reporting_year)
+        for name, status in AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
         .exclude(pk__in=summed.values("pk")).order_by(*ORDER).values_list("body_name", "status")
     ]
     year = reporting_year.year
     without = (
-        Body.objects.filter(district_id=reporting_year.district_id, active_from__lte=date(year, 12, 31))
-        .exclude(active_to__lt=date(year, 1, 1))
+        Body.objects.filter(district_id=reporting_year.district_id).active_in_year(year)
         .exclude(annual_reports__reporting_year=reporting_year)
     )
     missing += [MissingBody(name, "未创建报告") for name in without.values_list("name", flat=True)]
