@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("reports.entry.urls")),
     path("district/", include("reports.district.urls")),
     path("summary/", include("reports.summary.urls")),
+    path("district-report/", include("reports.district_report.urls")),
     path("review/", include("reports.review.urls")),
     path("publishing/", include("reports.publishing.urls")),
     path("importing/", include("reports.importing.urls")),

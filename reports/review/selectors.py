@@ -184,7 +184,7 @@ def inbox_for(user) -> list[InboxItem]:
         InboxItem(
             report=report, level=state_of(report.status).level_label, since=report.since,
             days_waiting=(now - report.since).days if report.since else 0,
-            deadline=report.reporting_year.deadline, recused=report.recused, designated=report.designated,
+            deadline=report.deadline, recused=report.recused, designated=report.designated,
         )
         for report in reports
     ]

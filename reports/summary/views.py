@@ -53,10 +53,15 @@ def summary_context(reporting_year, basis, *, links=False):
 @login_required
 @require_safe
 def summary_page(request, pk):
+    from ..district_report.models import district_report_deadline
+    from ..district_report.selectors import district_report_of
+
     reporting_year = year_for(request, pk)
     basis = _basis(request)
     context = summary_context(reporting_year, basis, links=True)
     context["comparison"] = bodies_graphic(reporting_year, basis)
+    context["district_report"] = district_report_of(reporting_year)
+    context["district_report_deadline"] = district_report_deadline(reporting_year.year)
     return render(request, "reports/summary/summary.html", context)
 
 
