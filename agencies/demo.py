@@ -1,4 +1,5 @@
-"""Demo district: 北京市东城区, its 17 街道办事处 and 8 区政府部门, one person per role of each body.
+"""Demo district: 北京市东城区, its 17 街道办事处 and 8 区政府部门, one person per role of each body; the
+district government (区政府) with the two reviewers of the district's own report.
 
 Idempotent: bodies and people are looked up by their stable codes and user names.
 """
@@ -89,6 +90,19 @@ def seed() -> list[DemoLogin]:
             user = _user(f"{code}.{suffix}", _person_name(person))
             _assign(user, role, body=body)
             logins.append(DemoLogin(user.username, Role(role).label, body.name))
+    # The district government itself: the 区政府年度报告 (compiled from the summary by the administrator)
+    # is reviewed by the head of its 公开办 and the leader in charge.
+    government, _ = Body.objects.update_or_create(
+        code=f"{district.code}-gov",
+        defaults={"district": district, "name": f"{district.name}人民政府", "short_name": "区政府",
+                  "kind": BodyKind.DISTRICT_GOVERNMENT, "sort_order": 0},
+    )
+    _assign(admin, Role.FILLER, body=government)  # the administrator compiles the district's report
+    for username, full_name, role in [("district.head", "区政府办公室（公开办）主任 赵明", Role.DEPT_HEAD),
+                                      ("district.director", "分管副区长 孙立", Role.DIRECTOR)]:
+        user = _user(username, full_name)
+        _assign(user, role, body=government)
+        logins.append(DemoLogin(user.username, Role(role).label, government.name, "审核区政府年度报告"))
     newcomer = _user("donghuashi.newcomer", "新入职 李明", must_change=True)
     _assign(newcomer, Role.FILLER, body=Body.objects.get(code="donghuashi"))
     logins.append(DemoLogin(newcomer.username, "填报人", "东花市街道办事处", "首次登录须修改密码"))

@@ -105,8 +105,10 @@ def current_year() -> int | None:
 
 
 def year_overview(*, year: int, kind: str = "") -> list[PublicReport]:
-    """Every body's report of a year, published or not (an unpublished one shows only 未发布)."""
-    return _with_versions(_of_year(year, kind))
+    """Every body's report of a year, published or not (an unpublished one shows only 未发布); the
+    district government's own report (区政府年度报告) first."""
+    items = _with_versions(_of_year(year, kind))
+    return sorted(items, key=lambda item: not item.report.body.is_district_government)
 
 
 def _of_year(year: int, kind: str):

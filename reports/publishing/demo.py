@@ -23,8 +23,9 @@ STEPS = [("submit", "filler"), ("approve", "head"), ("approve", "director")]
 def reports_to_publish():
     """The last season's reports of the demo district (imported history has its own seeder)."""
     last_season, _ = demo_seasons()
-    return AnnualReport.objects.filter(reporting_year__district__code="110101", reporting_year__year=last_season,
-                                       imported=False).select_related("body")
+    return AnnualReport.objects.of_reporting_bodies().filter(
+        reporting_year__district__code="110101", reporting_year__year=last_season, imported=False,
+    ).select_related("body")
 
 
 def seed():
