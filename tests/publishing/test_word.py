@@ -20,6 +20,7 @@ from reports.models import ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.publishing.tasks import publish
 from reports.workflow import report_transition
+from tests.publishing.helpers import pdftotext
 from tests.publishing.word_helpers import (
     Grid,
     assert_merges_follow_the_layout,
@@ -166,9 +167,11 @@ def test_the_portal_serves_it_with_the_chinese_filename_cached_like_the_pdf(clie
     assert again.status_code == 304
     assert open_docx(data).paragraphs[0].text == report.title
 
-    page = PyQuery(client.get(f"/portal/reports/{report.pk}/").content.decode())
+    html = client.get(f"/portal/reports/{report.pk}/").content.decode()
+    page = PyQuery(html)
     assert page("#docx-download").attr("href") == f"/portal/reports/{report.pk}/v1.docx"
     assert page("#docx-download").text() == "下载 Word"
+    assert "{#" not in html and "{#" not in pdftotext(pdf.file.path)  # no template comment printed
     assert page("#pdf-download").closest("p").find("#docx-download")  # next to the PDF
 
 
