@@ -209,3 +209,9 @@ def portal_state() -> PortalState:
     moments = [part["last"] for part in parts if part["last"] is not None]
     tag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return PortalState(tag=tag, last_change=max(moments) if moments else None)
+
+
+def version_with_sha256(sha256: str) -> ReportPdf | None:
+    """The published version whose file, as downloaded, has this SHA-256 (the signed file's)."""
+    return (ReportPdf.objects.select_related("report", "report__reporting_year", "report__body")
+            .filter(sha256=sha256.lower(), status=DONE).order_by("version").first())

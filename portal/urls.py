@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import verify, views
 
 app_name = "portal"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("reports/<id:pk>/data.csv", views.report_csv, name="report_csv"),
     path("years/<year:year>/data.csv", views.year_csv, name="year_csv"),
     path("feed.atom", views.feed, name="feed"),
+    path("verify/", verify.verify, name="verify"),
 ]

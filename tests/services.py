@@ -106,6 +106,21 @@ def start_redis(root: Path) -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
+SIGNER = "北京市东城区人民政府（测试）"
+
+
+def make_signing_cert(folder: Path) -> None:
+    """The self-signed key (with a passphrase) and certificate every published PDF of the run is
+    signed with; named in the environment, so the Celery worker processes sign with the same."""
+    from reports.publishing.signing import make_self_signed
+
+    os.environ.setdefault("NIANBAO_SIGNING_KEY", str(folder / "signing-key.pem"))
+    os.environ.setdefault("NIANBAO_SIGNING_CERT", str(folder / "signing-cert.pem"))
+    os.environ.setdefault("NIANBAO_SIGNING_PASSPHRASE", "test-signing-passphrase")
+    make_self_signed(Path(os.environ["NIANBAO_SIGNING_KEY"]), Path(os.environ["NIANBAO_SIGNING_CERT"]),
+                     name=SIGNER, passphrase=os.environ["NIANBAO_SIGNING_PASSPHRASE"].encode())
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     if not hasattr(early_config, "workerinput"):
@@ -115,6 +130,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
         os.environ["DATABASE_URL"] = start_postgres(root)
         os.environ["REDIS_URL"] = start_redis(root)
         os.environ.setdefault("DJANGO_MEDIA_ROOT", str(root / "media"))
+        make_signing_cert(root / "signing")
     return (yield)
 
 

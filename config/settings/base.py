@@ -265,6 +265,17 @@ PUBLISHING_MAX_ATTEMPTS = env.int("PUBLISHING_MAX_ATTEMPTS", default=5)
 PUBLISHING_SOFT_TIME_LIMIT = env.int("PUBLISHING_SOFT_TIME_LIMIT", default=120)
 PUBLISHING_TIME_LIMIT = env.int("PUBLISHING_TIME_LIMIT", default=180)
 PUBLISHING_SWEEP_AFTER = timedelta(seconds=env.int("PUBLISHING_SWEEP_AFTER_SECONDS", default=180))
+# SIGNING (reports/publishing/signing.py): every published PDF carries the district's PAdES signature.
+# PEM files: the private key (encrypted with NIANBAO_SIGNING_PASSPHRASE if it is), the signing
+# certificate and, optionally, the CA certificates it chains to (also the 验证 page's trust roots).
+# Production requires them (NIANBAO_SIGNING_REQUIRED defaults to on there); `manage.py
+# make_signing_cert` makes a self-signed pair, and NIANBAO_SIGNING_SELF_SIGNED makes one when missing.
+NIANBAO_SIGNING_KEY = env("NIANBAO_SIGNING_KEY", default="")
+NIANBAO_SIGNING_CERT = env("NIANBAO_SIGNING_CERT", default="")
+NIANBAO_SIGNING_CHAIN = env.list("NIANBAO_SIGNING_CHAIN", default=[])
+NIANBAO_SIGNING_PASSPHRASE = env("NIANBAO_SIGNING_PASSPHRASE", default="")
+NIANBAO_SIGNING_REQUIRED = env.bool("NIANBAO_SIGNING_REQUIRED", default=False)
+NIANBAO_SIGNING_SELF_SIGNED = env.bool("NIANBAO_SIGNING_SELF_SIGNED", default=False)
 # Daily at 08:00: deadline reminders, escalation of overdue reports, reviewers waiting > 3 days.
 CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "schedule": crontab(hour=8, minute=0)}
 

@@ -29,3 +29,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+
+# SIGNING: a self-signed certificate of the demo district, made on the first publication (or by
+# `manage.py make_signing_cert`) under var/signing/ unless the environment names real files.
+NIANBAO_SIGNING_KEY = env("NIANBAO_SIGNING_KEY", default=str(BASE_DIR / "var" / "signing" / "signing-key.pem"))
+NIANBAO_SIGNING_CERT = env("NIANBAO_SIGNING_CERT", default=str(BASE_DIR / "var" / "signing" / "signing-cert.pem"))
+NIANBAO_SIGNING_SELF_SIGNED = env.bool("NIANBAO_SIGNING_SELF_SIGNED", default=True)

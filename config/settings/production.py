@@ -1,6 +1,7 @@
 """Production: refuses to start without its secrets; nothing has a default that could be wrong."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -24,6 +25,20 @@ if not CELERY_BROKER_URL or CELERY_BROKER_URL.split(":", 1)[0] in {"filesystem",
     )
 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
     raise ImproperlyConfigured("Production needs a shared cache: set REDIS_URL, e.g. redis://redis:6379/0.")
+
+# SIGNING: every published PDF is signed by the district; without its key and certificate the
+# workers would publish unsigned files, so production refuses to start (NIANBAO_SIGNING_REQUIRED=false
+# only where another system signs). Never a self-signed certificate made on the fly here.
+NIANBAO_SIGNING_REQUIRED = env.bool("NIANBAO_SIGNING_REQUIRED", default=True)
+NIANBAO_SIGNING_SELF_SIGNED = False
+if NIANBAO_SIGNING_REQUIRED:
+    for _name in ("NIANBAO_SIGNING_KEY", "NIANBAO_SIGNING_CERT"):
+        _path = env(_name, default="")
+        if not _path or not Path(_path).is_file():
+            raise ImproperlyConfigured(
+                f"Production signs every published PDF: set {_name} to the district's PEM file "
+                f"(now {_path or 'unset'!r}; see `manage.py make_signing_cert` and NIANBAO_SIGNING_PASSPHRASE)."
+            )
 
 # SECURITY (behind the reverse proxy of docker-compose.yml, which terminates TLS)
 # ------------------------------------------------------------------------------

@@ -14,3 +14,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/nianbao-test-media")
+# Every published PDF is signed: tests/services.py makes a self-signed pair and names it in the
+# environment (NIANBAO_SIGNING_KEY / _CERT / _PASSPHRASE), shared with the Celery worker processes.
+NIANBAO_SIGNING_REQUIRED = env.bool("NIANBAO_SIGNING_REQUIRED", default=True)

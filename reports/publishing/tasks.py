@@ -27,6 +27,7 @@ from . import services
 from .enqueue import RENDER_TASK, enqueue_render
 from .search import search_text
 from .selectors import pending_claim, reports_to_sweep
+from .signing import sign_pdf
 
 log = structlog.get_logger(__name__)
 
@@ -52,8 +53,9 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
         snapshot = snapshot_of(report)
         document = snapshot_document(report, snapshot)
         rendered = pdf_engine.render("reports/pdf/report.html", {"document": document, **pdf_context(claim)})
-        temporary = services.render_store(claim=claim, pdf_bytes=rendered.pdf)
-        published = services.render_publish(claim=claim, temporary=temporary, pdf_bytes=rendered.pdf,
+        signed = sign_pdf(rendered.pdf)  # the district's PAdES signature; the stored SHA-256 is the signed file's
+        temporary = services.render_store(claim=claim, pdf_bytes=signed)
+        published = services.render_publish(claim=claim, temporary=temporary, pdf_bytes=signed,
                                             page_count=rendered.page_count, snapshot=snapshot,
                                             search_text=search_text(document), task_id=task_id, worker=worker)
     except (*TRANSIENT, DatabaseError):

@@ -16,12 +16,15 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://nianbao:pw@db.internal:5432/nianbao",
     "DJANGO_ALLOWED_HOSTS": "nianbao.example.gov.cn",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    # The test run's signing pair (tests/services.py): production refuses to start without one.
+    "NIANBAO_SIGNING_KEY": os.environ["NIANBAO_SIGNING_KEY"],
+    "NIANBAO_SIGNING_CERT": os.environ["NIANBAO_SIGNING_CERT"],
 }
 
 
 def _manage(*args, env):
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "NIANBAO_SIGNING_"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -59,6 +62,16 @@ def test_production_refuses_to_start_without_its_settings(missing):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["NIANBAO_SIGNING_KEY", "NIANBAO_SIGNING_CERT"])
+def test_production_refuses_to_start_without_the_districts_signing_key(missing, tmp_path):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+    elsewhere = _manage("check", env={**env, missing: str(tmp_path / "not-there.pem")})
+    assert elsewhere.returncode != 0 and "not-there.pem" in elsewhere.stderr
 
 
 def test_production_refuses_to_start_without_a_broker_and_a_shared_cache(tmp_path):
