@@ -70,6 +70,10 @@ def test_two_web_and_two_worker_containers_share_only_the_services():
 def test_the_production_settings_load_the_declared_environment_onto_the_bucket():
     env = {key: _interpolate(value) for key, value in _compose()["services"]["web2"]["environment"].items()}
     env["DATABASE_URL"] = env["DATABASE_URL"].replace("@postgres:", "@127.0.0.1:")
+    # The signing pair is mounted from deploy/signing/ in the containers; here, the test run's own.
+    assert env["NIANBAO_SIGNING_KEY"] == "/app/signing/signing-key.pem"
+    env["NIANBAO_SIGNING_KEY"] = os.environ["NIANBAO_SIGNING_KEY"]
+    env["NIANBAO_SIGNING_CERT"] = os.environ["NIANBAO_SIGNING_CERT"]
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "NIANBAO_", "AWS_"))}
     code = ("from django.core.files.storage import storages; s = storages['default']; "
