@@ -22,7 +22,8 @@ class ApproveForm(_ActionForm):
     """保密审查 and the opinion: every point of secrecy.POINTS ticked, an opinion written."""
 
     points = forms.MultipleChoiceField(label="保密审查（逐项确认）", choices=secrecy.CHOICES, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+                                       widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"invalid_choice": "请只勾选列出的保密审查要点。"})
     comment = forms.CharField(label="审核意见", max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：经保密审查，同意公开。"}),
                               error_messages={"required": "请填写审核意见（将印在审核表上）。"})

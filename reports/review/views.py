@@ -57,6 +57,8 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
         "last_comments": selectors.comments_of(last_return),
         "redline": report_redline(report, last_return) if resubmitted else None,
         "since": selectors.waiting_since(report),
+        "level_one": (selectors.last_event(report, ReportEvent.Kind.APPROVED_HEAD)
+                      if report.status == ReportStatus.PENDING_DIRECTOR else None),
         **_deadlock_context(request, report, assign_form),
     }
 

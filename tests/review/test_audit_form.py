@@ -188,3 +188,16 @@ def test_the_demo_published_reports_have_their_audit_form(monkeypatch, tmp_path)
         User.objects.get(username=f"{first.body.code}.{role}").display_name for role in ("head", "director")]
     text = pdf_text(audit_form_pdf(form), tmp_path)
     assert "经保密审查，同意公开。" in text and f"{POINTS[1].label}：已确认" in text
+
+
+def test_the_director_sees_what_level_one_confirmed(client, report, people):
+    report_submit(report=report, by=people.filler)
+    report_approve(report=report, by=people.head, comment="数据已核对，同意。", confirmed=ALL_POINTS)
+    client.force_login(people.director)
+    page = PyQuery(client.get(reverse("review:report", args=[report.pk])).content.decode())
+    level_one = page("#level-one").text()
+    assert people.head.display_name in level_one and "数据已核对，同意。" in level_one
+    assert all(point.label in level_one for point in POINTS)
+    response = client.post(reverse("review:approve", args=[report.pk]), {
+        "expected_status": S.PENDING_DIRECTOR, "comment": "同意。", "points": [*ALL_POINTS, "no-such-point"]})
+    assert response.status_code == 400 and "请只勾选列出的保密审查要点" in response.content.decode()
