@@ -232,6 +232,8 @@ class AdminAction(AppendOnly, models.Model):
         YEAR_OPENED = "year_opened", "开启报告年度"
         YEAR_SCHEDULE_CHANGED = "year_schedule_changed", "修改报送截止日期与提醒"
         REPORT_CREATED = "report_created", "为新增单位创建报告"
+        API_TOKEN_CREATED = "api_token_created", "创建接口令牌"
+        API_TOKEN_REVOKED = "api_token_revoked", "吊销接口令牌"
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admin_actions", verbose_name="区")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 GET_OR_POST = ["GET", "HEAD", "POST"]
 
 # The modules whose views this project writes (Django's admin and the auth views are not ours).
-PROJECT_PACKAGES = ("agencies", "reports", "portal", "config")
+PROJECT_PACKAGES = ("agencies", "reports", "portal", "config", "api")
 
 _PROBE = require_http_methods(["GET"])(lambda request: None)
 

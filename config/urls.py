@@ -28,5 +28,6 @@ urlpatterns = [
     path("publishing/", include("reports.publishing.urls")),
     path("importing/", include("reports.importing.urls")),
     path("portal/", include("portal.urls")),
+    path("api/v1/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

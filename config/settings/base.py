@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "reports.importing",
     "reports.district_report",
     "portal",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static/ (no CDN)
+    "api",
 ]
 
 # AUTHENTICATION
@@ -285,6 +289,37 @@ CELERY_BEAT_SCHEDULE["review-reminders"] = {"task": "review.send_reminders", "sc
 # NIANBAO_YOY_MIN_CHANGE: 0 → 5 or 2 → 9 is ordinary for a small body and not worth a warning.
 NIANBAO_YOY_FACTOR = env.float("NIANBAO_YOY_FACTOR", default=3)
 NIANBAO_YOY_MIN_CHANGE = env.int("NIANBAO_YOY_MIN_CHANGE", default=10)
+
+# API (api/): the read-only /api/v1/ for the city or province; tokens issued by a 区管理员
+# ------------------------------------------------------------------------------
+# Calls per token (DRF's rate syntax: "120/min", "5000/day"), counted in the shared cache (Redis).
+NIANBAO_API_RATE = env("NIANBAO_API_RATE", default="120/min")
+REST_FRAMEWORK = {
+    # The API's own views set their authentication, scope and rate (api/views.py ApiView); these
+    # defaults keep any other DRF view just as closed: a token, JSON only, nothing unsafe.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "年报数据接口",
+    "DESCRIPTION": "政府信息公开工作年度报告系统的只读接口（供市、省政府信息公开办公室及评估机构使用）。"
+                   "每次调用须带区管理员签发的令牌；只能读取令牌所属区的数据。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "agencies.models.BodyKind",
+        "EventKindEnum": "reports.models.EventKind",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+    },
+}
 
 # EMAIL
 # ------------------------------------------------------------------------------
