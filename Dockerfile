@@ -18,6 +18,7 @@ COPY config config
 COPY agencies agencies
 COPY reports reports
 COPY portal portal
+COPY api api
 COPY templates templates
 COPY static static
 COPY locale locale

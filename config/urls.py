@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("agencies.account_urls")),
     path("workspace/", workspace, name="workspace"),
     path("manage/", include("agencies.urls")),
+    path("manage/api-tokens/", include("api.manage_urls")),
     path("reports/", include("reports.entry.urls")),
     path("district/", include("reports.district.urls")),
     path("summary/", include("reports.summary.urls")),

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.apps.StaticFilesConfig",  # django.contrib.staticfiles, leaving out assets never served
     "django.contrib.admin",
     "django.contrib.humanize",
     # PostgreSQL's index expressions (the portal search's pg_trgm index); harmless on SQLite.
