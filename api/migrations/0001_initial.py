@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('agencies', '0005_alter_adminaction_kind'),
+        ('agencies', '0006_alter_adminaction_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_adminaction_report_created'),
+        ('agencies', '0005_body_district_government'),
     ]
 
     operations = [
