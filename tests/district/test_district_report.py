@@ -4,15 +4,24 @@ left out of the bodies' summary, board, reminders and years; a later correction 
 tells the administrators which summary cells it changed."""
 
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import AdminAction, Body, BodyKind, Role, RoleAssignment
+from agencies import demo as agencies_demo
+from agencies.models import AdminAction, Body, BodyKind, Role, RoleAssignment, User
+from reports import demo as reports_demo
 from reports.district_report.models import DistrictReport, SummaryChange
+from reports.district_report.selectors import reviewers
 from reports.district_report.services import district_report_start, summary_change_record
 from reports.errors import ReportError
 from reports.formats.cells import format_cell, from_json_value
-from reports.models import AnnualReport, ReportStatus
+from reports.models import AnnualReport, ReportingYear, ReportStatus
+from reports.publishing import demo as publishing_demo
 from reports.publishing.models import ReportPdf
 from reports.publishing.snapshot import snapshot_of
 from reports.review.models import Notification
@@ -161,3 +170,25 @@ def test_no_notice_before_the_district_report_is_out_or_when_nothing_changed(yea
     _correct(other, "s3.R1.A", 0)
     assert summary_change_record(report=other, version=2) is None
     assert not Notification.objects.filter(kind="district_summary_changed").exists()
+
+
+@time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_the_demo_administrator_compiles_the_last_season(client):
+    """The demo: the last season published by every body, the 区政府 with its two reviewers; the
+    administrator starts the district's report from the summary page, nobody missing."""
+    agencies_demo.seed()
+    reports_demo.seed()
+    publishing_demo.seed()
+    admin = User.objects.get(username="district.admin")
+    year = ReportingYear.objects.get(district__code="110101", year=2025)
+    client.force_login(admin)
+    client.post(reverse("district_report:start", args=[year.pk]))
+    started = DistrictReport.objects.get(reporting_year=year)
+    assert started.missing == [] and len(started.bodies) == 25
+    found = reviewers(started.report.body)
+    assert [u.username for u in found[Role.DEPT_HEAD]] == ["district.head"]
+    assert [u.username for u in found[Role.DIRECTOR]] == ["district.director"]
+    publishing_demo.seed()  # seeding again never pushes the district's report along
+    agencies_demo.seed()
+    assert AnnualReport.objects.get(pk=started.report.pk).status == ReportStatus.DRAFT
+    assert not ReportingYear.objects.get(year=2026).reports.filter(body=started.report.body).exists()

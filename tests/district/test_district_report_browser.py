@@ -88,6 +88,7 @@ def test_start_edit_review_publish_portal_and_correction(page, browser, live_ser
     # It is edited through the report's own pages, then submitted.
     page.get_by_role("link", name="填写和提交报告").click()
     expect(page.locator("#main")).to_contain_text("报送截止：2026年3月31日")
+    expect(page.locator("#district-report-note")).to_contain_text("由区级汇总（各单位已发布的报告）预填")
     page.locator("#section-overview tr", has_text="五、").get_by_role("link", name="填写").click()
     box = page.locator('textarea[name="text:s5.p0"]')
     expect(box).to_have_value(re.compile("草稿"))
