@@ -248,6 +248,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
+# …and by memory: a prefork child whose resident memory passed this (KiB) after a task is replaced
+# before the next one. A render peaks near 250 MB (benchmarks/pdf.py); a child above this has leaked.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=350_000)
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -8,6 +8,13 @@ STATIC_ROOT, and everything else (http, https to other hosts, file, data, ftp…
 that report text — user input, escaped by the templates anyway — can never make a worker fetch
 a URL (SSRF) or read a local file.
 
+Memory (a worker renders report after report): WeasyPrint copies the whole font file of every face it
+draws with (a CJK collection is 20–27 MB) and keeps every copy until the PDF's fonts are subset — the
+peak of a render (the copies, and the whole mapped files paged in to make them). `_lean_font_data`
+skips that copy: HarfBuzz subsets the face itself, and the whole file is read only where WeasyPrint
+really needs it (no subsetter, a font it cannot subset). `release_memory` gives the freed heap back to the system after a
+task (glibc keeps it otherwise, and the next render's peak lands on top of it).
+
 A character that no installed font has would print as an empty box (.notdef) and the PDF would
 still look finished; WeasyPrint only logs it. `render_html_to_pdf` listens to that log while it
 draws and refuses the PDF (MissingGlyphs, naming the characters), so that such a report is not
@@ -16,6 +23,9 @@ published.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import mimetypes
 import posixpath
@@ -131,10 +141,71 @@ class RenderedPdf:
     page_count: int
 
 
+_FONT_BEING_MADE = threading.local()
+
+
+def _lean_font_data() -> None:
+    """WeasyPrint's Font copies the whole font file (`file_content`) in its constructor, which also
+    pages the whole mapped file in: skip that read and make `file_content` read the face's data on
+    demand; what is stored later (the subset) is kept as before."""
+    from weasyprint.pdf import fonts
+
+    if getattr(fonts.Font, "_nianbao_lean", False):
+        return
+    whole_face = fonts.get_hb_object_data
+    construct = fonts.Font.__init__
+
+    def object_data(hb_object, *args, **kwargs):
+        if getattr(_FONT_BEING_MADE, "now", False) and not args and not kwargs:
+            return None  # the constructor's copy of the whole file: read later, if ever needed
+        return whole_face(hb_object, *args, **kwargs)
+
+    def init(font, *args, **kwargs):
+        _FONT_BEING_MADE.now = True
+        try:
+            construct(font, *args, **kwargs)
+        finally:
+            _FONT_BEING_MADE.now = False
+
+    def read(font):
+        data = font.__dict__.get("_nianbao_data")
+        return whole_face(font.hb_face) if data is None else data
+
+    def write(font, value):
+        font.__dict__["_nianbao_data"] = value
+
+    fonts.get_hb_object_data = object_data
+    fonts.Font.__init__ = init
+    fonts.Font.file_content = property(read, write)
+    fonts.Font._nianbao_lean = True
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+
+
+def release_memory() -> None:
+    """After a render: collect the cycles WeasyPrint's boxes leave and return the freed heap to the
+    system (glibc's malloc_trim; a no-op elsewhere), so that the next render starts low."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def render_html_to_pdf(html: str) -> RenderedPdf:
     """WeasyPrint alone on ready HTML (also what the benchmark compares against). Raises
     MissingGlyphs when a character could not be printed with any installed font."""
     import weasyprint
+
+    _lean_font_data()
 
     with _missing_glyphs() as missing:
         document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(**PDF_OPTIONS)

@@ -131,6 +131,8 @@ def render_report_pdf(self, report_id: int) -> str:
         log.warning("pdf_render_retry", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300],
                     countdown=countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
+    finally:
+        pdf_engine.release_memory()  # the next render of this process starts from a trimmed heap
 
 
 @shared_task(name="publishing.sweep", acks_late=True)
