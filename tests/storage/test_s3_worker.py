@@ -65,6 +65,7 @@ def test_publish_download_and_correct_against_the_shared_bucket(s3_worker, s3_st
     assert s3_storage.keys(folder) == [f"nianbao/{v1.file.name}"]  # the object, no temporary one
     v1_bytes = s3_storage.get(v1.file.name)
     assert len(v1_bytes) == v1.size and v1_bytes.startswith(b"%PDF-")
+    assert b"/ByteRange" in v1_bytes and b"/ETSI.CAdES.detached" in v1_bytes  # signed (PAdES) before stored
 
     # The Word copy made by the same task is an object of the bucket too (the version's FileFields
     # share the storage), and is what the portal serves.
