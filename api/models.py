@@ -20,12 +20,6 @@ class Scope(models.TextChoices):
     TIMELINES = "timelines", "时间线：报告的办理过程"
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def usable(self, now=None):
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
-
-
 class ApiToken(models.Model):
     name = models.CharField("名称", max_length=100)
     # The first characters of the secret, shown in the list so a person can tell tokens apart.
@@ -41,8 +35,6 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="吊销人")
-
-    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"

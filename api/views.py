@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -52,6 +53,13 @@ def exception_handler(exc, context):
     return Response(data, status=exc.status_code, headers=headers)
 
 
+def call_record(request, response):
+    """The append-only record of one call: its token (None without a valid one), what, answer, when, from where."""
+    ApiCall.objects.create(token=getattr(request, "_api_token", None), method=request.method[:10],
+                           path=request.get_full_path()[:500], status=response.status_code,
+                           ip_address=client_ip(request))
+
+
 class ApiView(GenericAPIView):
     """Every endpoint: the token, its scope, its rate, the call record, no caching of the answer."""
 
@@ -92,9 +100,20 @@ class ApiView(GenericAPIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_cache_control(response, no_store=True, private=True)
-        ApiCall.objects.create(token=getattr(request, "_api_token", None), method=request.method[:10],
-                               path=request.get_full_path()[:500], status=response.status_code,
-                               ip_address=client_ip(request))
+        call_record(request, response)
+        return response
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI document: public (it holds no data), recorded like every other call."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        call_record(request, response)
         return response
 
 
