@@ -7,11 +7,13 @@ PY := $(VENV)/bin/python
 # Every dependency, pinned with hashes (`make lock` writes them from pyproject.toml).
 LOCK_BASE := requirements/base.txt
 LOCK_TEST := requirements/test.txt
+# The test lock plus Locust, for benchmarks/peak.py (the same versions as the test lock).
+LOCK_BENCH := requirements/bench.txt
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header -q $(LOCK_ARGS)
 # mypy's Django plugin and the migration check load the settings; they connect to nothing.
 CHECK_ENV := DATABASE_URL=sqlite:///:memory: CELERY_BROKER_DIR=/tmp/nianbao-check-broker
 
-.PHONY: demo test install install-test lock lint ci clean
+.PHONY: demo test install install-test install-bench lock lint ci clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +29,18 @@ install-test: $(VENV)/bin/activate
 	$(PY) -m pip install -q --no-deps -e .
 	scripts/debian-packages.sh test
 
+install-bench: install-test
+	$(PY) -m pip install -q --require-hashes -r $(LOCK_BENCH)
+	$(PY) -m pip install -q --no-deps -e .
+
 # After changing the dependencies in pyproject.toml: `make lock`, then commit requirements/.
 # Existing pins are kept; `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed.
 lock: $(VENV)/bin/activate
 	$(PY) -m pip install -q "uv>=0.9,<1"
 	$(UV_COMPILE) -o $(LOCK_BASE)
 	$(UV_COMPILE) --extra test -o $(LOCK_TEST)
+	test -f $(LOCK_BENCH) || cp $(LOCK_TEST) $(LOCK_BENCH)
+	$(UV_COMPILE) --extra test --extra bench -o $(LOCK_BENCH)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

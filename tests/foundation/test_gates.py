@@ -57,6 +57,15 @@ def test_the_lockfiles_pin_every_dependency_of_the_image_and_of_ci():
         assert metadata.version(name) == test[name], f"{name}: installed {metadata.version(name)}, locked {test[name]}"
 
 
+def test_the_benchmark_lock_is_the_test_lock_plus_locust():
+    """requirements/bench.txt (benchmarks/peak.py): what CI runs, at the same versions, and Locust."""
+    test, bench = _lock("test.txt"), _lock("bench.txt")
+    assert {name: bench.get(name) for name in test} == test, "run `make lock`: bench.txt differs from test.txt"
+    assert "locust" in bench
+    extras = metadata.metadata("nianbao").get_all("Provides-Extra") or []
+    assert "bench" in extras, "pyproject.toml: the bench extra is gone"
+
+
 def test_the_rules_js_parity_test_fails_in_ci_when_node_is_missing():
     """Skipped on a developer's machine without Node, a failure under CI=true."""
     env = {"HOME": os.environ.get("HOME", "/root"), "PATH": str(Path(sys.executable).parent),

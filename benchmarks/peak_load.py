@@ -1,0 +1,220 @@
+"""The people of benchmarks/peak.py, as Locust users (loaded by `locust -f`, never imported by Django).
+
+benchmarks/peak.py writes the plan (sessions of people it signed in, their reports, the portal's
+published versions) to the JSON file named by PEAK_PLAN; every request's kind, name, time and outcome
+goes to PEAK_SAMPLES when the run stops. Request names start with the kind: "filler: autosave".
+"""
+
+import json
+import os
+import random
+import re
+import time
+
+from locust import HttpUser, between, constant_pacing, events, task
+
+PLAN = json.loads(open(os.environ["PEAK_PLAN"], encoding="utf-8").read()) if os.environ.get("PEAK_PLAN") else {}
+CSRF = PLAN.get("csrf", "")
+SAMPLES: list[list] = []
+
+# What is handed out once: a draft report to one filler at a time, a reviewer to one user.
+_DRAFTS = list(PLAN.get("fillers", []))
+_REVIEWERS = list(PLAN.get("reviewers", []))
+random.Random(1).shuffle(_DRAFTS)
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
+    SAMPLES.append([name, round(time.time(), 3), response_time, exception is not None,
+                    str(exception)[:200] if exception else ""])
+
+
+@events.test_stop.add_listener
+def _save(environment, **kwargs):
+    path = os.environ.get("PEAK_SAMPLES")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(SAMPLES, out)
+
+
+class _Person(HttpUser):
+    abstract = True
+    session = ""
+
+    def on_start(self):
+        self.client.cookies.set("csrftoken", CSRF)
+        if self.session:
+            self.client.cookies.set("sessionid", self.session)
+
+    def page(self, name, url, *, expect=200, **kwargs):
+        with self.client.get(url, name=name, catch_response=True, **kwargs) as response:
+            if response.status_code != expect:
+                response.failure(f"{response.status_code} on {url}")
+            elif "alert-danger" in response.text:
+                response.failure(_alert(response.text))
+            return response
+
+    def post_form(self, name, url, data):
+        """A form the page posts: the redirect is followed (as the browser does) and the page it lands
+        on must not carry an error message."""
+        data = {"csrfmiddlewaretoken": CSRF, **data}
+        with self.client.post(url, data=data, name=name, catch_response=True,
+                              headers={"Referer": self.host + url}) as response:
+            if response.status_code != 200 or "alert-danger" in response.text:
+                response.failure(f"{response.status_code}: {_alert(response.text)}")
+            return response
+
+
+def _alert(html: str) -> str:
+    found = re.search(r'alert-danger[^>]*>(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip()[:200] if found else "error page"
+
+
+class Filler(_Person):
+    """填报人: opens section 三, autosaves every few seconds, pastes a whole table, sometimes submits."""
+
+    weight = 24
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        self.draft = _DRAFTS.pop() if _DRAFTS else None
+        self.session = self.draft["session"] if self.draft else ""
+        super().on_start()
+        self.version = None
+        self.pasted = False
+        self.saves = 0
+        if self.draft:
+            self.url = f"/reports/{self.draft['report']}/sections/{self.draft['section']}/"
+            self.open_section()
+
+    def open_section(self):
+        response = self.page("filler: open section", self.url)
+        found = re.search(r'name="version" value="(\d+)"', response.text or "")
+        self.version = int(found.group(1)) if found else 0
+
+    def save(self, name, cells=None, texts=None):
+        body = {"version": self.version, "cells": cells or {}, "texts": texts or {}, "choices": {}}
+        with self.client.post(self.url, data=json.dumps(body), name=name, catch_response=True, headers={
+            "Content-Type": "application/json", "X-Requested-With": "fetch", "X-CSRFToken": CSRF,
+            "Referer": self.host + self.url,
+        }) as response:
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = {}
+            if response.status_code != 200 or not answer.get("ok") or answer.get("refused"):
+                response.failure(f"{response.status_code}: {str(answer.get('message') or answer.get('refused'))[:150]}")
+            else:
+                self.version = answer["version"]
+
+    @task
+    def work(self):
+        if not self.draft:
+            self.page("filler: report list", "/reports/")
+            return
+        self.saves += 1
+        note = f"第{self.saves}次修改：本年度未收到的申请类别已如实填写为0。"
+        if self.saves % 4 == 2:
+            # 粘贴一块: every cell of the table from the other (equally consistent) set of figures.
+            self.save("filler: paste block", cells=self.draft["paste"])
+            self.pasted = True
+        elif self.saves % 4 == 0 and self.pasted:
+            self.save("filler: paste block", cells=self.draft["cells"])  # the report's own figures back
+            self.pasted = False
+            if random.random() < self.draft["submit_chance"]:
+                self.post_form("filler: submit", f"/review/{self.draft['report']}/submit/",
+                               {"expected_status": "draft"})
+                self.draft = _DRAFTS.pop() if _DRAFTS else None
+                if self.draft:
+                    self.client.cookies.set("sessionid", self.draft["session"])
+                    self.url = f"/reports/{self.draft['report']}/sections/{self.draft['section']}/"
+                    self.open_section()
+        else:
+            self.save("filler: autosave", texts={self.draft["note"]: note})
+
+
+class Reviewer(_Person):
+    """部门负责人 or 主管主任: the inbox, then a burst of approvals (保密审查 points and an opinion)."""
+
+    weight = 8
+    wait_time = between(8, 15)
+
+    def on_start(self):
+        self.session = _REVIEWERS.pop() if _REVIEWERS else PLAN["reviewers"][0]
+        super().on_start()
+
+    @task
+    def burst(self):
+        inbox = self.page("reviewer: inbox", "/review/inbox/")
+        waiting = re.findall(r'data-report="(\d+)"', inbox.text or "")
+        random.shuffle(waiting)
+        for report_id in waiting[:random.randint(2, 5)]:
+            page = self.page("reviewer: review page", f"/review/{report_id}/")
+            form = re.search(r'action="/review/\d+/approve/"(.*?)</form>', page.text or "", re.S)
+            if not form:
+                continue  # another reviewer of the body was quicker
+            status = re.search(r'name="expected_status" value="([a-z_]+)"', form.group(1))
+            points = re.findall(r'name="points" value="([a-z_]+)"', form.group(1))
+            time.sleep(random.uniform(0.5, 1.5))  # ticks the points, writes the opinion
+            self.post_form("reviewer: approve", f"/review/{report_id}/approve/", {
+                "expected_status": status.group(1) if status else "", "points": points,
+                "comment": "经保密审查，不涉及国家秘密，同意公开。",
+            })
+
+
+class Public(HttpUser):
+    """The public: the portal's home, a report page, its PDF, a search."""
+
+    weight = 24
+    wait_time = between(1, 4)
+
+    @task(3)
+    def home(self):
+        self.client.get(f"/portal/?year={PLAN['year']}", name="public: portal home")
+
+    @task(4)
+    def report(self):
+        pk, version = random.choice(PLAN["published"])
+        self.client.get(f"/portal/reports/{pk}/", name="public: report page")
+        with self.client.get(f"/portal/reports/{pk}/v{version}.pdf", name="public: pdf download",
+                             catch_response=True) as response:
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                response.failure(f"{response.status_code}: not a PDF")
+
+    @task(2)
+    def search(self):
+        self.client.get(f"/portal/?year={PLAN['year']}&q={random.choice(PLAN['queries'])}", name="public: search")
+
+
+class Administrator(_Person):
+    """区管理员: the year's board and the summary."""
+
+    fixed_count = 2
+    wait_time = between(3, 8)
+
+    def on_start(self):
+        self.session = PLAN["admin"]
+        super().on_start()
+
+    @task
+    def board(self):
+        self.page("admin: board", PLAN["board"])
+
+    @task
+    def summary(self):
+        self.page("admin: summary", PLAN["summary"])
+
+
+class Baseline(_Person):
+    """The bare Django page (benchmarks/urls.py: 200 rows through a template), at the same concurrency."""
+
+    fixed_count = 2
+    wait_time = constant_pacing(1)
+
+    def on_start(self):
+        self.session = PLAN["admin"]
+        super().on_start()
+
+    @task
+    def rows(self):
+        self.page("baseline: 200-row page", "/bench/rows/")
