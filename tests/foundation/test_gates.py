@@ -8,6 +8,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -25,6 +26,9 @@ def _lock(name: str) -> dict[str, str]:
         match = re.match(r"([A-Za-z0-9_.\-]+)(\[[^\]]*\])?==([^\s;\\]+)", entry)
         assert match, f"not pinned with ==: {entry.splitlines()[0]}"
         assert "--hash=sha256:" in entry, f"no hash: {entry.splitlines()[0]}"
+        marker = re.match(r"[^;\\]*;([^\\]*)", entry.splitlines()[0])
+        if marker and not Marker(marker.group(1).strip()).evaluate():
+            continue  # a universal lock pins some packages per Python version: this one is not ours
         pins[canonicalize_name(match.group(1))] = match.group(3)
     return pins
 
