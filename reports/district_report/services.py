@@ -69,6 +69,9 @@ def district_report_start(*, reporting_year: ReportingYear, by: User) -> Distric
     published reports, the texts drafted from it, the missing bodies noted. The administrator who
     starts it fills it in (a 填报人 role on the 区政府 body). Started once: a second start is refused."""
     district = reporting_year.district
+    if not (by.is_active and RoleAssignment.objects.current().filter(
+            user=by, role=Role.DISTRICT_ADMIN, district=district).exists()):
+        raise ReportError("只有本区的区管理员可以编制区政府年度报告。")
     locked = ReportingYear.objects.select_for_update().get(pk=reporting_year.pk)
     if DistrictReport.objects.filter(reporting_year=locked).exists():
         raise ReportError(f"{locked.year}年度区政府年度报告已经开始编制。")

@@ -95,6 +95,17 @@ def test_starting_twice_is_refused_and_leaves_one_report(year_with_reports, star
     assert Body.objects.filter(kind=BodyKind.DISTRICT_GOVERNMENT).count() == 1
 
 
+@pytest.mark.parametrize("role", ["filler", "head", "director", "other_filler", "foreign_admin"])
+def test_only_an_administrator_of_the_district_starts_it(year_with_reports, people, role):
+    from tests.factories import DistrictFactory, RoleAssignmentFactory
+
+    user = (RoleAssignmentFactory(district_admin=True, district=DistrictFactory(code="110102", name="北京市西城区")).user
+            if role == "foreign_admin" else getattr(people, role))
+    with pytest.raises(ReportError, match="只有本区的区管理员"):
+        district_report_start(reporting_year=year_with_reports, by=user)
+    assert not DistrictReport.objects.exists() and not Body.objects.filter(kind=BodyKind.DISTRICT_GOVERNMENT).exists()
+
+
 def test_the_administrator_fills_it_in_and_the_district_body_is_recorded(started, people):
     body = started.report.body
     assert RoleAssignment.objects.current().filter(user=people.admin, body=body, role=Role.FILLER).exists()
