@@ -114,11 +114,14 @@ def report_check(report: AnnualReport, content: ReportContent | None = None, *,
 
 
 def results_by_section(fmt, results) -> dict[str, list]:
+    """The failed rules under each section they concern: their cells' sections, and for a rule on
+    the writing of a part (五 too short, 六 silent on 信息处理费) that part's section too."""
+    writing = {rule.id: rule.parts for rule in fmt.rules if getattr(rule, "kind", "") == "writing"}
     by_section: dict[str, list] = {}
     for result in results:
         if result.ok or result.skipped:
             continue
-        keys = {cell_id.split(".", 1)[0] for cell_id in result.cells} or {"s1"}
+        keys = {key.split(".", 1)[0] for key in (*result.cells, *writing.get(result.rule_id, ()))} or {"s1"}
         for key in keys:
             by_section.setdefault(key, []).append(result)
     return by_section

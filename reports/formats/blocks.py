@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .base import CellType, Column, ColumnGroup, Format, Row, RowGroup, Section, Table, TextPart
-from .rules import Rule, Severity, Term, TextRule, compute_order, join_terms
+from .rules import Rule, Severity, Term, TextRule, WritingRule, compute_order, join_terms
 
 NUMERALS = "〇一二三四五六七八九"
 TOTAL = "总计"
@@ -163,13 +163,15 @@ def outcome_group(label: str, first: int) -> ColumnGroup:
     return ColumnGroup(label, (*children, Column(f"c{first + len(labels)}", TOTAL, total=True)))
 
 
+ADMIN_REVIEW, LITIGATION = "行政复议", "行政诉讼"
+
 REVIEW_TABLE = Table(
     key="s4",
     caption=None,
     stub_label=None,  # one unlabelled data row: cell ids s4.c1 … s4.c15
     columns=(
-        outcome_group("行政复议", 1),
-        ColumnGroup("行政诉讼", (outcome_group("未经复议直接起诉", 6), outcome_group("复议后起诉", 11))),
+        outcome_group(ADMIN_REVIEW, 1),
+        ColumnGroup(LITIGATION, (outcome_group("未经复议直接起诉", 6), outcome_group("复议后起诉", 11))),
     ),
     rows=(Row("", ""),),
 )
@@ -216,7 +218,8 @@ _AFTER = "(?:数量|件数)?(?:为|共计|共|合计)?[ 　]*" + _NUMBER + "[ �
 _APPLICATIONS = "申请"
 QUOTED_NUMBERS = {
     "R1": "(?:收到|新收|受理)" + _GAP + _APPLICATIONS + _AFTER,
-    "R2": "上年结转" + _GAP + _APPLICATIONS + _AFTER,
+    # 「上年结转政府信息公开申请15件」 and 「上年结转15件」 alike: 申请 may be left out.
+    "R2": "上年结转" + _GAP + f"(?:{_APPLICATIONS})?" + _AFTER,
     "R4": "结转下年度" + _GAP + f"(?:{_APPLICATIONS})?" + _AFTER,
 }
 
@@ -276,7 +279,13 @@ def describe_rule(fmt: Format, rule) -> str:
     """The rule in words, for a person (the summary's 说明 sheet): its cells' labels, not its id.
     "（七）总计·总计 = 本年新收政府信息公开申请数量·总计 + 上年结转政府信息公开申请数量·总计"."""
     if isinstance(rule, TextRule):
-        return f"文字中写明的件数 = {fmt.cell(rule.cell).label}"
+        return f"文字中写明的件数 = {' + '.join(fmt.cell(cell).label for cell in rule.cells())}"
+    if isinstance(rule, WritingRule):
+        parts = fmt.section(rule.part.split(".")[0]).title
+        needs = f"，并写到“{'”或“'.join(rule.needs)}”" if rule.needs else ""
+        when = f"（{fmt.cell(rule.when).label}大于 0 时）" if rule.when else ""
+        length = f"不少于 {rule.min_chars} 字" if rule.min_chars else "不空"
+        return f"{when}{parts}{length}{needs}"
 
     def side(terms) -> str:
         return join_terms(terms, [(_PREVIOUS if t.offset else "") + fmt.cell(t.cell).label for t in terms])
@@ -344,8 +353,8 @@ def check(fmt: Format) -> None:
     if len(ids) != len(set(ids)):
         raise ValueError(f"{fmt.key}: duplicate rule ids")
     for rule in fmt.rules:
-        if isinstance(rule, TextRule):
-            if rule.cell not in cells or not set(rule.parts) <= parts:
+        if isinstance(rule, TextRule | WritingRule):
+            if not set(rule.cells()) <= set(cells) or not set(rule.parts) <= parts:
                 raise ValueError(f"{fmt.key}: rule {rule.id} refers to an unknown cell or part")
             continue
         terms = (*rule.lhs, *rule.rhs)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from .base import CellType, Format, RowGroup, TextPart
 from .blocks import (
+    ADMIN_REVIEW,
     ENFORCEMENT_ROWS,
     FEES,
     FORMAT_TITLE,
     LICENSING,
+    LITIGATION,
     OTHER_HANDLING,
     REGULATIONS,
     REVIEW_TABLE,
@@ -28,9 +30,11 @@ from .blocks import (
     table_section,
     text_section,
 )
-from .rules import Term
+from .rules import Term, TextRule, WritingRule
 
 VERSION = "2021"
+FEE = "信息处理费"
+FEE_DETAILS = "（发出收费通知的件数和金额、实际收取的金额）"
 _DECISIONS = "本年处理决定数量"
 
 OVERVIEW_PARTS = (
@@ -101,8 +105,7 @@ SECTIONS = (
     *closing_sections(
         "五、存在的主要问题及改进情况",
         problems_also="，以及上年度年报所列问题的改进情况",
-        other_also="；并按照《政府信息公开信息处理费管理办法》报告收取信息处理费的情况"
-        "（发出收费通知的件数和金额、实际收取的金额）",
+        other_also=f"；并按照《政府信息公开信息处理费管理办法》报告收取{FEE}的情况{FEE_DETAILS}",
     ),
 )
 
@@ -121,10 +124,66 @@ def documents_rules(fmt: Format):
         yield soft_rule(fmt, cell[repealed.key], "<=", (last_year, new), (VERSION,))
 
 
+# Numbers of cases quoted in section 一 (JS-compatible, group 1 = the number); 、 ends a phrase, so
+# 「申请行政复议、提起行政诉讼各1件」 is not read as a number of 复议 cases.
+_CASE_GAP = "[^，。；、,;：:\\n]{0,20}?"
+_CASES = "(?:案件)?(?:数量|件数)?(?:为|共计|共|合计)?[ 　]*([0-9０-９][0-9０-９,]*)[ 　]*件"
+REVIEW_PATTERN = ADMIN_REVIEW + _CASE_GAP + _CASES
+LITIGATION_PATTERN = f"(?:{LITIGATION}|行政应诉)" + _CASE_GAP + _CASES
+PROBLEMS_MIN_CHARS = 30  # 「无。」 or one line of 套话 is not 存在的主要问题及改进情况
+
+
+def writing_rules(fmt: Format):
+    """Section 一's numbers of 行政复议 / 行政诉讼 cases against section 四; section 五 says more
+    than 无; section 六 reports the 信息处理费 when 三（六）2 counts applications that lapsed on fees."""
+    overview = tuple(part.key for part in fmt.section("s1").parts)
+    s1, s3, s4 = (fmt.section(key) for key in ("s1", "s3", "s4"))
+    table = fmt.table("s4")
+    review_total, direct_total, after_total = (
+        table.cell_id(table.leaf_rows()[0], table.column(key)) for key in ("c5", "c10", "c15")
+    )
+    yield TextRule(
+        id=f"text.{review_total}",
+        cell=review_total,
+        parts=overview,
+        patterns=(REVIEW_PATTERN,),
+        message=f"{s1.title}中写明的{ADMIN_REVIEW} {{quoted}} 件与{s4.title}中“{fmt.cell(review_total).label}”"
+        "{value} 不一致",
+    )
+    yield TextRule(
+        id=f"text.{direct_total}",
+        cell=direct_total,
+        also=(after_total,),
+        parts=overview,
+        patterns=(LITIGATION_PATTERN,),
+        message=f"{s1.title}中写明的{LITIGATION} {{quoted}} 件与{s4.title}中“{fmt.cell(direct_total).label}”"
+        f"与“{fmt.cell(after_total).label}”之和 {{value}} 不一致",
+    )
+    problems = fmt.section("s5")
+    yield WritingRule(
+        id="writing.s5.p0",
+        part=problems.parts[0].key,
+        min_chars=PROBLEMS_MIN_CHARS,
+        message=f"{problems.title}只写了 {{count}} 个字：请写明本年度存在的主要问题和改进措施，"
+        "以及上年度年报所列问题的改进情况",
+    )
+    applications = fmt.table("s3")
+    lapsed = applications.row("R3_6_2")
+    lapsed_total = applications.cell_id(lapsed, next(c for c in applications.leaf_columns() if c.total))
+    other = fmt.section("s6")
+    yield WritingRule(
+        id="writing.s6.p0.fee",
+        part=other.parts[0].key,
+        needs=(FEE,),
+        when=lapsed_total,
+        message=f"{s3.title}“{OTHER_HANDLING}{lapsed.label}”有 {{value}} 件，{other.title}却没有报告{FEE}的情况{FEE_DETAILS}",
+    )
+
+
 FORMAT = build_format(
     version=VERSION,
     variant=None,
     title=FORMAT_TITLE,
     sections=SECTIONS,
-    rule_factories=(documents_rules, applications_rules),
+    rule_factories=(documents_rules, applications_rules, writing_rules),
 )

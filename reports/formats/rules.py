@@ -23,6 +23,7 @@ from functools import cache
 
 from .base import CellType, Format
 from .cells import CellValueError, format_cell, parse_cell, parse_spec, validate_values
+from .progress import SectionProgress, completeness
 
 __all__ = [
     "Rule",
@@ -31,6 +32,7 @@ __all__ = [
     "Severity",
     "Term",
     "TextRule",
+    "WritingRule",
     "completeness",
     "compute",
     "compute_order",
@@ -92,7 +94,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class TextRule:
-    """A number quoted in the text (matched by JS-compatible regexes, group 1) must equal a cell."""
+    """A number quoted in the text (matched by JS-compatible regexes, group 1) must equal a cell,
+    or the sum of the cell and `also` (诉讼: 直接起诉·总计 + 复议后起诉·总计)."""
 
     id: str
     cell: str
@@ -101,9 +104,10 @@ class TextRule:
     message: str
     kind: str = "text"
     severity: Severity = Severity.SOFT
+    also: tuple[str, ...] = ()
 
     def cells(self) -> tuple[str, ...]:
-        return (self.cell,)
+        return (self.cell, *self.also)
 
     def as_json(self, fmt: Format) -> dict:
         return {
@@ -111,8 +115,51 @@ class TextRule:
             "kind": self.kind,
             "severity": self.severity.value,
             "cell": self.cell,
+            "also": list(self.also),
             "parts": list(self.parts),
             "patterns": list(self.patterns),
+            "message": self.message,
+        }
+
+
+# The characters that count as words when a text part is measured (汉字, Latin letters, digits);
+# written with \u escapes so that Python's re and the browser's RegExp read the same class.
+WORD_CHARACTER = r"[0-9A-Za-z\u3400-\u9fff]"
+
+
+@dataclass(frozen=True)
+class WritingRule:
+    """A text part must say enough: at least `min_chars` word characters, and one of the phrases
+    `needs` when given. With `when` (a cell id) it applies only while that cell is above 0. A
+    blank part is left to completeness (skipped here). Message placeholders: {count}, {value}."""
+
+    id: str
+    part: str
+    message: str
+    min_chars: int = 0
+    needs: tuple[str, ...] = ()
+    when: str | None = None
+    kind: str = "writing"
+    severity: Severity = Severity.SOFT
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return (self.part,)
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.when,) if self.when else ()
+
+    def as_json(self, fmt: Format) -> dict:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity.value,
+            "part": self.part,
+            "parts": [self.part],
+            "min_chars": self.min_chars,
+            "needs": list(self.needs),
+            "when": self.when,
+            "word_pattern": WORD_CHARACTER,
             "message": self.message,
         }
 
@@ -243,7 +290,7 @@ def _check_text(fmt, rule: TextRule, values, texts) -> RuleResult:
 
     if texts is None:
         return result(True, skipped=True)
-    value = values.get(rule.cell) or 0
+    value = sum(values.get(cell) or 0 for cell in rule.cells())
     quoted_any = False
     for part in rule.parts:
         for pattern in rule.patterns:
@@ -259,6 +306,34 @@ def _check_text(fmt, rule: TextRule, values, texts) -> RuleResult:
     return result(True, skipped=not quoted_any)
 
 
+def word_count(text: str) -> int:
+    return len(re.findall(WORD_CHARACTER, text or ""))
+
+
+def _check_writing(rule: WritingRule, values, texts) -> RuleResult:
+    def result(ok, message="", skipped=False):
+        return RuleResult(rule.id, rule.kind, rule.severity, ok, message, rule.cells(), skipped)
+
+    text = (texts or {}).get(rule.part) or ""
+    if texts is None or not text.strip():
+        return result(True, skipped=True)
+    value = (values.get(rule.when) or 0) if rule.when else 0
+    if rule.when and value <= 0:
+        return result(True, skipped=True)
+    count = word_count(text)
+    if count >= rule.min_chars and (not rule.needs or any(phrase in text for phrase in rule.needs)):
+        return result(True)
+    return result(False, render(rule.message, {"count": str(count), "value": str(value)}))
+
+
+def _check(fmt, rule, values, previous, texts, previous_version) -> RuleResult:
+    if isinstance(rule, TextRule):
+        return _check_text(fmt, rule, values, texts)
+    if isinstance(rule, WritingRule):
+        return _check_writing(rule, values, texts)
+    return _check_linear(fmt, rule, values, previous, previous_version)
+
+
 def evaluate(fmt: Format, values, *, previous=None, texts=None, previous_version=None) -> list[RuleResult]:
     """One result per rule, in definition order.
 
@@ -267,12 +342,7 @@ def evaluate(fmt: Format, values, *, previous=None, texts=None, previous_version
     keys to their text (None: the text rules are skipped).
     """
     previous_version = previous_version or fmt.version
-    return [
-        _check_text(fmt, rule, values, texts)
-        if isinstance(rule, TextRule)
-        else _check_linear(fmt, rule, values, previous, previous_version)
-        for rule in fmt.rules
-    ]
+    return [_check(fmt, rule, values, previous, texts, previous_version) for rule in fmt.rules]
 
 
 def hard_failures(results: Iterable[RuleResult]) -> list[RuleResult]:
@@ -284,35 +354,7 @@ def soft_warnings(results: Iterable[RuleResult]) -> list[RuleResult]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Progress and export
-
-
-@dataclass(frozen=True)
-class SectionProgress:
-    key: str
-    title: str
-    complete: bool
-    filled: int
-    total: int
-    missing: tuple[str, ...]  # ids of empty input cells and of blank required text parts
-
-
-def completeness(fmt: Format, values: Mapping, texts: Mapping[str, str]) -> dict[str, SectionProgress]:
-    """Per section: a table is complete when every input (non-computed) cell has a value, a text
-    section when its required parts are not blank ("无。" is text)."""
-    progress = {}
-    for section in fmt.sections:
-        cells = [c.id for t in section.tables for c in t.cells() if not c.computed]
-        parts = [part.key for part in section.parts if part.required]
-        missing = tuple(
-            [c for c in cells if values.get(c) is None]
-            + [p for p in parts if not (texts.get(p) or "").strip()]
-        )
-        total = len(cells) + len(parts)
-        progress[section.key] = SectionProgress(
-            section.key, section.title, not missing, total - len(missing), total, missing
-        )
-    return progress
+# Export
 
 
 def format_json(fmt: Format) -> dict:

@@ -91,6 +91,13 @@
     return ids.some(function (id) { return form.querySelector('[data-cell="' + id + '"]'); });
   }
 
+  // A rule on a part's writing (五 too short, 六 silent on 信息处理费) shows where that part is typed.
+  var writingParts = {};
+  spec.rules.forEach(function (r) { if (r.kind === "writing") writingParts[r.id] = r.parts; });
+  function onParts(ruleId) {
+    return (writingParts[ruleId] || []).some(function (key) { return form.querySelector('[name="text:' + key + '"]'); });
+  }
+
   function refresh() {
     var state = currentValues();
     inputs().forEach(function (input) {
@@ -108,7 +115,8 @@
     form.querySelectorAll(".rule-flag").forEach(function (n) { n.classList.remove("rule-flag", "rule-hard", "rule-soft"); });
     results.forEach(function (r) {
       if (r.ok || r.skipped) return;
-      var mine = r.kind === "text" ? onSection(r.cells) || form.querySelector('textarea[name^="text:s1."]') : onSection(r.cells);
+      var mine = r.kind === "text" ? onSection(r.cells) || form.querySelector('textarea[name^="text:s1."]')
+        : onSection(r.cells) || (r.kind === "writing" && onParts(r.rule_id));
       if (!mine) return;
       var div = document.createElement("div");
       div.className = "alert py-1 px-2 mb-1 small " + (r.severity === "hard" ? "alert-danger" : "alert-warning");

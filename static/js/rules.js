@@ -194,9 +194,9 @@
   }
 
   function checkText(spec, ix, rule, values, texts) {
-    const cells = [rule.cell];
+    const cells = [rule.cell].concat(rule.also || []);
     if (texts === null) return result(rule, cells, true, "", true);
-    const value = isEmpty(values[rule.cell]) ? 0 : Number(values[rule.cell]);
+    const value = cells.reduce(function (acc, id) { return acc + (isEmpty(values[id]) ? 0 : Number(values[id])); }, 0);
     var quotedAny = false;
     for (const part of rule.parts) {
       const text = texts[part] || "";
@@ -218,6 +218,19 @@
     return result(rule, cells, true, "", !quotedAny);
   }
 
+  // A text part must say enough (WritingRule): blank is left to completeness; `when` gates it.
+  function checkWriting(ix, rule, values, texts) {
+    const cells = rule.when ? [rule.when] : [];
+    const text = texts === null ? "" : (texts[rule.part] || "");
+    if (texts === null || !text.trim()) return result(rule, cells, true, "", true);
+    const value = rule.when ? (isEmpty(values[rule.when]) ? 0 : Number(values[rule.when])) : 0;
+    if (rule.when && value <= 0) return result(rule, cells, true, "", true);
+    const count = (text.match(new RegExp(rule.word_pattern, "g")) || []).length;
+    const says = !rule.needs.length || rule.needs.some(function (phrase) { return text.indexOf(phrase) >= 0; });
+    if (count >= rule.min_chars && says) return result(rule, cells, true, "", false);
+    return result(rule, cells, false, render(ix, rule.message, { count: String(count), value: String(value) }), false);
+  }
+
   // One result per rule, in definition order; options: {previous, previousVersion, texts}.
   function evaluate(spec, values, options) {
     const ix = index(spec);
@@ -226,9 +239,9 @@
     const previousVersion = opts.previousVersion || spec.version;
     const texts = isEmpty(opts.texts) ? null : opts.texts;
     return spec.rules.map(function (rule) {
-      return rule.kind === "text"
-        ? checkText(spec, ix, rule, values, texts)
-        : checkLinear(ix, rule, values, previous, previousVersion);
+      if (rule.kind === "text") return checkText(spec, ix, rule, values, texts);
+      if (rule.kind === "writing") return checkWriting(ix, rule, values, texts);
+      return checkLinear(ix, rule, values, previous, previousVersion);
     });
   }
 

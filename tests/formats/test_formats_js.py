@@ -48,7 +48,20 @@ PHRASES = [
     "全年新收政府信息公开申请数量{n}件,上年结转政府信息公开申请数量{m}件。",
     "受理政府信息公开申请 {n} 件，结转下年度继续办理{m}件。",
     "收到区长信箱信件{n}件。",
+    "共收到政府信息公开申请{n}件（其中上年结转{m}件）。",
+    "被申请行政复议{m}件，提起行政诉讼{n}件。",
+    "发生行政复议案件{n}件、行政诉讼案件{m}件。",
     "",
+]
+# Section 五 and 六: blank, 无, a few words, enough words, the 信息处理费 named or not.
+CLOSING_TEXTS = [
+    "",
+    "无。",
+    "无",
+    "存在的问题：公开不够及时。",
+    "存在的主要问题：信息公开的及时性有待提高，政策解读形式较为单一。改进措施：加强业务培训。",
+    "本年度收取信息处理费0元。",
+    "ABC 123 公开指南已更新，网址 http://www.example.gov.cn/ 。",
 ]
 
 
@@ -84,6 +97,9 @@ def random_case(rng: random.Random, key: str):
         quoted = rng.choice([0, 1, 1204, compute(fmt, values)["s3.R1.G"]])
         phrase = rng.choice(PHRASES).format(n=quoted, m=rng.choice([0, 2]))
         texts = {rng.choice(fmt.section("s1").parts).key: phrase}
+        for key in ("s5.p0", "s6.p0"):
+            if rng.random() < 0.8:
+                texts[key] = rng.choice(CLOSING_TEXTS)
     return fmt, values, previous, rng.choice([None, "2019", "2021"]), texts
 
 
