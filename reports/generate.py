@@ -96,5 +96,6 @@ def plausible_texts(fmt, values: dict, *, body_name: str, year: int) -> dict:
             texts[part.key] = ("存在的主要问题：信息公开的及时性有待提高，政策解读形式较为单一。"
                                "改进措施：加强业务培训，丰富图表、音视频等解读形式，及时更新公开内容。")
         elif part.key.startswith("s6."):
-            texts[part.key] = "本年度未收取信息处理费。无其他需要报告的事项。"
+            texts[part.key] = ("本年度未收取信息处理费。本机关政府信息公开专栏网址为 https://www.example.gov.cn/xxgk/ ，"
+                               "咨询电话 010-65120000。无其他需要报告的事项。")
     return texts

@@ -19,6 +19,7 @@ from agencies.selectors import user_roles
 from config.http import GET_OR_POST
 
 from ..errors import ReportError
+from ..health.selectors import year_health
 from ..models import ReportStatus
 from .chart import progress_chart
 from .export import board_workbook
@@ -147,7 +148,7 @@ def board(request, pk):
     chart = progress_chart(weekly_progress(reporting_year, total=data.total, today=data.today))
     return render(request, "reports/district/board.html", {
         "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
-        "rows_html": board_rows_html(data.rows),
+        "rows_html": board_rows_html(data.rows, year_health(reporting_year)),
         "statuses": ReportStatus.choices, "kinds": BodyKind.choices,
     })
 

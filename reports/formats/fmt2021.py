@@ -130,7 +130,7 @@ _CASE_GAP = "[^，。；、,;：:\\n]{0,20}?"
 _CASES = "(?:案件)?(?:数量|件数)?(?:为|共计|共|合计)?[ 　]*([0-9０-９][0-9０-９,]*)[ 　]*件"
 REVIEW_PATTERN = ADMIN_REVIEW + _CASE_GAP + _CASES
 LITIGATION_PATTERN = f"(?:{LITIGATION}|行政应诉)" + _CASE_GAP + _CASES
-PROBLEMS_MIN_CHARS = 30  # 「无。」 or one line of 套话 is not 存在的主要问题及改进情况
+PROBLEMS_MIN_CHARS = 20  # 「无。」 or one line of 套话 is not 存在的主要问题及改进情况
 
 
 def writing_rules(fmt: Format):

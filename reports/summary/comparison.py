@@ -66,6 +66,10 @@ class Comparison:
     similar: list[SimilarText] = field(default_factory=list)
     factor: float = 3
     min_change: int = 10
+    # What it was computed from (set by year_comparisons, so that the 年报体检 reads nothing twice).
+    content: ReportContent | None = None
+    previous: AnnualReport | None = None
+    previous_content: ReportContent | None = None
 
     @property
     def flagged_cells(self) -> list[CellChange]:
@@ -174,8 +178,13 @@ def report_comparison(report: AnnualReport, *, content: ReportContent | None = N
 
 
 def year_flags(reporting_year) -> list[Comparison]:
-    """The comparison of every report of the year that has a flag, in the bodies' order: this year's
-    reports, last year's reports of the same district and their sections in four queries."""
+    """The comparison of every report of the year that has a flag, in the bodies' order."""
+    return [comparison for comparison in year_comparisons(reporting_year) if comparison.has_flags]
+
+
+def year_comparisons(reporting_year) -> list[Comparison]:
+    """The comparison of every report of the year, in the bodies' order: this year's reports, last
+    year's reports of the same district and their sections in four queries."""
     order = ("body__kind", "body__sort_order", "body__code")
     reports = list(AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
                    .select_related("reporting_year", "body").prefetch_related("sections").order_by(*order))
@@ -184,11 +193,11 @@ def year_flags(reporting_year) -> list[Comparison]:
         .select_related("reporting_year").prefetch_related("sections")}
     contents = {r.pk: ReportContent.of(r) for r in reports}
     year_texts = _texts_by_part((r.pk, r.body_name, contents[r.pk].texts) for r in reports)
-    flagged = []
+    comparisons = []
     for report in reports:
         last = previous.get(report.body_id)
-        comparison = _compare(report, contents[report.pk], last, ReportContent.of(last) if last else None,
-                              year_texts)
-        if comparison.has_flags:
-            flagged.append(comparison)
-    return flagged
+        last_content = ReportContent.of(last) if last else None
+        comparison = _compare(report, contents[report.pk], last, last_content, year_texts)
+        comparison.content, comparison.previous, comparison.previous_content = contents[report.pk], last, last_content
+        comparisons.append(comparison)
+    return comparisons

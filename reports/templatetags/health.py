@@ -1,0 +1,13 @@
+"""`{% health_panel report %}`: the 年报体检 of a report with what to fix, for the filler's overview
+and the reviewers' page (templates/reports/health/panel.html)."""
+
+from django import template
+
+from ..health.selectors import report_health
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/health/panel.html")
+def health_panel(report):
+    return {"health": report_health(report), "report": report}

@@ -1,0 +1,68 @@
+"""年报体检 in Chromium: the filler sees the score and what to fix on the overview, fixes it through
+the section page and sees the score rise; the reviewers see it on the review page; the district
+administrator sees a score column on the board."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import ReportStatus
+from tests.health.conftest import edit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CONCRETE = ("存在的主要问题：一是政策解读形式单一，图解、视频解读较少；二是依申请公开答复文书不够规范。"
+            "改进措施：下一步将每季度开展一次业务培训，规范答复文书模板。上年度所列栏目更新不及时的问题已整改。")
+
+
+def test_the_filler_sees_the_health_check_fixes_a_fault_and_the_score_rises(page, live_server, people, login,
+                                                                           clean_report):
+    edit(clean_report, "s5", texts={"s5.p0": "无。"})
+    login(page, people.filler)
+    page.goto(f"{live_server.url}/reports/")
+    page.locator("tr", has_text=clean_report.body_name).get_by_role("link", name=re.compile("打开|查看")).click()
+    panel = page.locator("#health")
+    expect(panel.get_by_role("heading", name=re.compile("年报体检"))).to_be_visible()
+    expect(page.locator("#health-score")).to_have_text("90 分")
+    problems = panel.locator('tr[data-check="problems"]')
+    expect(problems).to_have_attribute("data-passed", "0")
+    expect(problems).to_contain_text("只写了 1 个字")
+    expect(problems.locator(".health-fix")).to_contain_text("不要只写“无”或套话")
+    expect(panel.locator('tr[data-check="rules"]')).to_have_attribute("data-passed", "1")
+
+    page.locator('#section-overview tr[data-section="s5"]').get_by_role("link", name="填写").click()
+    expect(page.locator("#rule-messages")).to_contain_text("只写了 1 个字")  # rules.js, live on the page
+    box = page.locator('textarea[name="text:s5.p0"]')
+    box.fill(CONCRETE)
+    expect(page.locator("#rule-messages")).not_to_contain_text("只写了")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.get_by_role("navigation", name="面包屑").get_by_role("link", name=re.compile("2025年度")).click()
+    expect(page.locator("#health-score")).to_have_text("100 分")
+    expect(page.locator('#health tr[data-check="problems"]')).to_have_attribute("data-passed", "1")
+    expect(page.locator("#health")).to_contain_text("各项均已达标")
+
+
+def test_the_reviewer_sees_the_health_check_on_the_review_page(page, live_server, people, login, clean_report):
+    edit(clean_report, "s6", texts={"s6.p0": "本年度未收取信息处理费。"})
+    clean_report.status = ReportStatus.PENDING_HEAD
+    clean_report.save()
+    login(page, people.head)
+    page.goto(f"{live_server.url}/review/{clean_report.pk}/")
+    expect(page.locator("#health-score")).to_have_text("90 分")
+    contact = page.locator('#health tr[data-check="contact"]')
+    expect(contact).to_contain_text("没有网址、联系电话或邮箱")
+    expect(contact.locator(".health-fix")).to_contain_text("写明政府信息公开网站（专栏）的网址和咨询电话")
+
+
+def test_the_board_has_a_score_column(page, live_server, people, login, clean_report, open_year):
+    edit(clean_report, "s5", texts={"s5.p0": "无。"})
+    login(page, people.admin)
+    page.goto(f"{live_server.url}/district/years/{open_year.pk}/board/")
+    board = page.locator("#board")
+    expect(board.get_by_role("columnheader", name="体检得分")).to_be_visible()
+    row = board.locator("tbody tr", has_text=clean_report.body_name)
+    expect(row.locator(".health-score")).to_have_text("90 分")
+    expect(row.locator(".health-score a")).to_have_attribute("title", "待改进：问题与改进具体")
+    row.locator(".health-score a").click()
+    expect(page.locator("#health-score")).to_have_text("90 分")
