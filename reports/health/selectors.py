@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,13 +55,10 @@ class Health:
         return "success" if self.score >= 90 else "warning" if self.score >= 70 else "danger"
 
 
-def _graphic_modules() -> bool:
-    """The 图解 is drawn by reports.graphic for a published version (when that app is installed)."""
-    return importlib.util.find_spec("reports.graphic") is not None
-
-
 def _graphic(report: AnnualReport, published_ids: set[int]) -> bool | None:
-    if report.status != ReportStatus.PUBLISHED or not _graphic_modules():
+    """The 图解 is drawn by reports.graphic for every published version (and imported history):
+    None before publication (发布后自动生成), else whether there is something to draw it from."""
+    if report.status != ReportStatus.PUBLISHED:
         return None
     return report.pk in published_ids or report.imported
 

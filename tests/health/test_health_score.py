@@ -107,17 +107,14 @@ def test_submitted_before_the_deadline_is_on_time_after_it_late(clean_report, pe
     assert not item.passed and "才提交" in item.outcome.found
 
 
-def test_the_graphic_counts_for_a_published_report_once_the_graphic_app_draws_it(people, open_year, monkeypatch):
+def test_the_graphic_counts_for_a_published_report_with_a_version_to_draw_it_from(people, open_year, monkeypatch):
     from reports.health import selectors
 
     published = AnnualReportFactory(body=people.body, reporting_year=open_year, published=True)
     draft = AnnualReportFactory(body=people.other_body, reporting_year=open_year, filled=True)
-    monkeypatch.setattr(selectors, "_graphic_modules", lambda: True)
     item = report_health(published).item("graphic")
     assert item.passed and not item.outcome.declarative and "配有图解" in item.outcome.found
     assert report_health(draft).item("graphic").outcome.declarative  # 发布后自动生成
     monkeypatch.setattr(selectors, "_published", lambda where: set())  # no published version to draw from
     item = report_health(published).item("graphic")
     assert not item.passed and item.points == 0 and "还没有图解" in item.outcome.found
-    monkeypatch.setattr(selectors, "_graphic_modules", lambda: False)  # no 图解 app: declared, not checked
-    assert report_health(published).item("graphic").outcome.declarative
