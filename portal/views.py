@@ -7,6 +7,7 @@ it is cached for a week, validated by its SHA-256; so is its Word copy (.docx).
 """
 
 import hashlib
+from calendar import timegm
 from functools import wraps
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ import structlog
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
 from agencies.models import BodyKind
@@ -52,6 +54,11 @@ def revalidated(view):
         response = conditional(request, *args, **kwargs)
         if response.status_code in (200, 304):
             patch_cache_control(response, public=True, no_cache=True)
+        last_change = _state(request).last_change
+        if response.status_code == 200 and last_change is not None:
+            # The validator that the next request is checked against: the portal's state. The Atom feed
+            # sets its own (its newest entry), which is older once anything else changed since.
+            response["Last-Modified"] = http_date(timegm(last_change.utctimetuple()))
         return response
 
     return wrapper

@@ -34,15 +34,14 @@ from .document import AnnualReportDocument, TableView
 class Face:
     name: str  # what runs name (w:eastAsia, w:ascii, w:hAnsi)
     alternative: str  # the font table's w:altName: installed where the official face is not
-    family: str  # w:family of the font table: roman (serif), swiss (sans), script
-    panose: str
+    family: str  # the font table's w:family, as Word records these faces
 
 
-FANGSONG = Face("仿宋_GB2312", "仿宋", "modern", "02010609030101010101")
-KAITI = Face("楷体_GB2312", "楷体", "modern", "02010609030101010101")
-HEITI = Face("黑体", "SimHei", "modern", "02010609060101010101")
-XIAOBIAOSONG = Face("方正小标宋简体", "宋体", "script", "02000000000000000000")
-SONGTI = Face("宋体", "SimSun", "auto", "02010600030101010101")
+FANGSONG = Face("仿宋_GB2312", "仿宋", "modern")
+KAITI = Face("楷体_GB2312", "楷体", "modern")
+HEITI = Face("黑体", "SimHei", "modern")
+XIAOBIAOSONG = Face("方正小标宋简体", "宋体", "script")
+SONGTI = Face("宋体", "SimSun", "auto")
 FACES = (FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONGTI)
 
 # GB/T 9704: margins in millimetres (top, bottom, left, right), portrait; the landscape pages of the
@@ -112,8 +111,7 @@ def _font_table(document) -> None:
                 root.remove(old)
         root.append(parse_xml(
             f'<w:font {nsdecls("w")} w:name="{face.name}"><w:altName w:val="{face.alternative}"/>'
-            f'<w:panose1 w:val="{face.panose}"/><w:charset w:val="86"/><w:family w:val="{face.family}"/>'
-            '<w:pitch w:val="fixed"/></w:font>'))
+            f'<w:charset w:val="86"/><w:family w:val="{face.family}"/><w:pitch w:val="variable"/></w:font>'))
     from lxml import etree  # type: ignore[import-untyped]
 
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -307,10 +305,6 @@ def _table(document, fmt, view: TableView, *, section_title: str, wide: bool) ->
         document.add_paragraph(view.note, style="Table Note")
 
 
-def _paragraph(document, text: str, style: str = "Normal"):
-    return document.add_paragraph(text, style=style)
-
-
 def _note_style(document) -> None:
     """A table's note (说明) under it: 5号 仿宋, as .stats-note in the PDF."""
     from docx.enum.style import WD_STYLE_TYPE
@@ -359,7 +353,7 @@ def render(document: AnnualReportDocument, *, signed_on: date | None = None, cre
 
     title = word.add_paragraph(document.title, style="Heading 1")
     title.paragraph_format.space_after = word.styles["Normal"].paragraph_format.line_spacing
-    _paragraph(word, document.preamble)
+    word.add_paragraph(document.preamble)
     landscape = False
     for section in document.sections:
         if section.wide != landscape:
@@ -370,21 +364,21 @@ def render(document: AnnualReportDocument, *, signed_on: date | None = None, cre
             if part.title:
                 word.add_paragraph(part.title, style="Heading 3")
             for text in part.paragraphs:
-                _paragraph(word, text)
+                word.add_paragraph(text)
             if not part.paragraphs and part.required and not part.title:
-                _paragraph(word, "无。")
+                word.add_paragraph("无。")
         for table in section.tables:
             _table(word, document.format, table, section_title=section.title, wide=section.wide)
         for note in section.notes:
             for text in note.paragraphs:
-                _paragraph(word, text)
+                word.add_paragraph(text)
     if landscape:
         _page(word.add_section(WD_SECTION.NEW_PAGE), landscape=False)
     _signature(word, report.body_name, signed_on)
     if correction:
         heading = word.add_paragraph("更正说明", style="Heading 2")
         heading.paragraph_format.space_before = word.styles["Normal"].paragraph_format.line_spacing
-        _paragraph(word, f"{cn_date(correction['date'])}更正：{correction['reason']}")
+        word.add_paragraph(f"{cn_date(correction['date'])}更正：{correction['reason']}")
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -396,7 +390,7 @@ def _signature(word, body_name: str, signed_on: date | None) -> None:
 
     lines = [body_name] + ([cn_date(signed_on)] if signed_on else [])
     for index, text in enumerate(lines):
-        paragraph = _paragraph(word, text)
+        paragraph = word.add_paragraph(text)
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _first_line(paragraph._p, 0, BODY_PT)
