@@ -21,7 +21,7 @@ def test_the_portal_has_no_accessibility_violations(page, live_server, season, s
     page.set_viewport_size(SCREENS[screen])
     published = season["published"]
     for path in ("/", "/?year=2024", "/portal/?q=东花市", f"/portal/reports/{published.pk}/", "/portal/archive/",
-                 "/portal/?q=不存在的单位"):
+                 "/portal/?q=不存在的单位", "/portal/verify/"):
         assert_no_violations(page, live_server.url + path, screen)
     # With the navigation opened from its toggler on a phone.
     if screen == "phone":
