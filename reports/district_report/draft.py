@@ -59,6 +59,19 @@ def missing_text(missing: list[str], year: int, today) -> str:
             "其数据未计入本报告。")
 
 
+def asked_for(fmt, part, sums: dict) -> str:
+    """What the format's writing rules ask this part to report given the sums (2021: 六 names the
+    信息处理费 when 三（六）2 counts applications that lapsed on unpaid fees), as a draft sentence."""
+    sentences = []
+    for rule in fmt.rules:
+        if getattr(rule, "kind", "") == "writing" and rule.part == part.key and rule.when and rule.needs:
+            count = sums.get(rule.when) or 0
+            if count > 0:
+                sentences.append(f"（草稿）“{fmt.cell(rule.when).label}”共{count}件，"
+                                 f"请汇总各单位报告的{'、'.join(rule.needs)}收取情况。")
+    return "".join(sentences)
+
+
 def draft_texts(fmt, *, year: int, district: str, sums: dict, previous: dict | None, bodies: int,
                 missing: list[str], today) -> dict[str, str]:
     """{text part key: draft text} for every text part of the format."""
@@ -85,5 +98,5 @@ def draft_texts(fmt, *, year: int, district: str, sums: dict, previous: dict | N
             elif section.number == 5 and part.required:
                 texts[part.key] = "（草稿）请归纳各单位报告所列的主要问题及改进情况。"
             elif section.number == 6 and part.required:
-                texts[part.key] = missing_text(missing, year, today)
+                texts[part.key] = missing_text(missing, year, today) + asked_for(fmt, part, sums)
     return texts
