@@ -8,7 +8,7 @@ leave no such record, so every model is shown, never changed, added or deleted.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AdminAction, Body, BodyName, District, RoleAssignment, SecurityEvent, User
+from .models import AdminAction, Body, BodyName, City, District, RoleAssignment, SecurityEvent, User
 
 
 class ReadOnlyMixin:
@@ -64,6 +64,11 @@ class BodyAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "district"]
     search_fields = ["code", "name", "names__name"]
     inlines = [BodyNameInline]
+
+
+@admin.register(City)
+class CityAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name"]
 
 
 @admin.register(District)

@@ -1,5 +1,7 @@
 """Demo district: 北京市东城区, its 17 街道办事处 and 8 区政府部门, one person per role of each body; the
-district government (区政府) with the two reviewers of the district's own report.
+district government (区政府) with the two reviewers of the district's own report; and the city they
+belong to (北京市, with a 市管理员) with a second, small district (北京市西城区) so that the city's pages
+have more than one district to show.
 
 Idempotent: bodies and people are looked up by their stable codes and user names.
 """
@@ -10,7 +12,7 @@ from datetime import date
 
 from django.db import transaction
 
-from .models import Body, BodyKind, BodyName, District, Role, RoleAssignment, User
+from .models import Body, BodyKind, BodyName, City, District, Role, RoleAssignment, User
 
 DEMO_PASSWORD = "Nianbao@2026"
 
@@ -26,6 +28,10 @@ DEPARTMENTS = [
     ("rsj", "区人力资源和社会保障局"), ("zjw", "区住房和城乡建设委员会"), ("wjw", "区卫生健康委员会"),
     ("cgw", "区城市管理委员会"),
 ]
+# The city's second district: a few street offices, enough for the city's summary and portal.
+SECOND_DISTRICT = ("110102", "北京市西城区", "xicheng.admin", "区政务服务局 赵敏")
+SECOND_STREETS = [("jinrongjie", "金融街"), ("desheng", "德胜"), ("shichahai", "什刹海")]
+DEMO_DISTRICT_CODES = ("110101", SECOND_DISTRICT[0])
 # A body renamed in 2021: its 2019 and 2020 reports keep the old name.
 RENAMES = {"cgw": [("区市政市容管理委员会", date(2019, 1, 1), date(2020, 12, 31))]}
 
@@ -59,9 +65,10 @@ def _user(username: str, full_name: str, *, must_change: bool = False) -> User:
     return user
 
 
-def _assign(user: User, role: str, *, body: Body | None = None, district: District | None = None) -> None:
+def _assign(user: User, role: str, *, body: Body | None = None, district: District | None = None,
+            city: City | None = None) -> None:
     RoleAssignment.objects.get_or_create(
-        user=user, role=role, body=body, district=district, defaults={"start_date": date(2019, 1, 1)}
+        user=user, role=role, body=body, district=district, city=city, defaults={"start_date": date(2019, 1, 1)}
     )
 
 
@@ -106,4 +113,27 @@ def seed() -> list[DemoLogin]:
     newcomer = _user("donghuashi.newcomer", "新入职 李明", must_change=True)
     _assign(newcomer, Role.FILLER, body=Body.objects.get(code="donghuashi"))
     logins.append(DemoLogin(newcomer.username, "填报人", "东花市街道办事处", "首次登录须修改密码"))
+    return logins + _seed_city(district, person)
+
+
+def _seed_city(first: District, person: int) -> list[DemoLogin]:
+    city, _ = City.objects.update_or_create(code="110000", defaults={"name": "北京市"})
+    code, name, admin_name, admin_full_name = SECOND_DISTRICT
+    second, _ = District.objects.update_or_create(code=code, defaults={"name": name, "city": city})
+    District.objects.filter(pk=first.pk).update(city=city)
+    admin = _user(admin_name, admin_full_name)
+    _assign(admin, Role.DISTRICT_ADMIN, district=second)
+    city_admin = _user("city.admin", "市政务服务局 周红")
+    _assign(city_admin, Role.CITY_ADMIN, city=city)
+    logins = [DemoLogin(admin.username, "区管理员", second.name),
+              DemoLogin(city_admin.username, "市管理员", city.name, "查看各区进度与汇总，编制全市汇总")]
+    for order, (body_code, street) in enumerate(SECOND_STREETS, start=1):
+        body, _ = Body.objects.update_or_create(code=body_code, defaults={
+            "district": second, "name": f"{street}街道办事处", "short_name": f"{street}街道",
+            "kind": BodyKind.STREET_OFFICE, "sort_order": order})
+        for role, suffix in ROLE_SUFFIX.items():
+            person += 1
+            user = _user(f"{body_code}.{suffix}", _person_name(person))
+            _assign(user, role, body=body)
+            logins.append(DemoLogin(user.username, Role(role).label, body.name))
     return logins

@@ -117,7 +117,8 @@ class PasswordResetForm(ActionForm):
 class RoleAssignForm(ActionForm):
     submit_label, form_id = "分配角色", "role-assign-form"
 
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    # 市管理员 is not a district's to grant (see `manage.py city`).
+    role = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in Role if r != Role.CITY_ADMIN])
     body = forms.ModelChoiceField(label="单位", queryset=None, required=False, help_text="区管理员不选单位。")
     start_date = forms.DateField(label="起始日期", widget=DateInput(), initial=timezone.localdate)
     end_date = forms.DateField(label="截止日期", widget=DateInput(), required=False)

@@ -11,9 +11,25 @@ from django.utils import timezone
 from config.append_only import AppendOnly
 
 
+class City(models.Model):
+    """A city whose districts share one deployment; its 市管理员 read every district's progress and
+    summary and compile the city's summary, while each district still manages only itself."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    code = models.CharField("代码", max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市"
+
+    def __str__(self):
+        return self.name
+
+
 class District(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     code = models.CharField("代码", max_length=32, unique=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="districts",
+                             verbose_name="所属市")
 
     class Meta:
         verbose_name = verbose_name_plural = "区"
@@ -129,6 +145,7 @@ class Role(models.TextChoices):
     DEPT_HEAD = "dept_head", "部门负责人"
     DIRECTOR = "director", "主管主任"
     DISTRICT_ADMIN = "district_admin", "区管理员"
+    CITY_ADMIN = "city_admin", "市管理员"
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -138,7 +155,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 
 class RoleAssignment(models.Model):
-    """A role held in one body (or, for 区管理员, in a district) for a period."""
+    """A role held in one body (or, for 区管理员, in a district; for 市管理员, in a city) for a period."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="人员")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
@@ -147,6 +164,9 @@ class RoleAssignment(models.Model):
     )
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="admin_assignments", verbose_name="区"
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="admin_assignments", verbose_name="市"
     )
     start_date = models.DateField("起始日期", default=timezone.localdate)
     end_date = models.DateField("截止日期", null=True, blank=True)
@@ -158,8 +178,10 @@ class RoleAssignment(models.Model):
         ordering = ["user", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role="district_admin", district__isnull=False, body__isnull=True))
-                | (~Q(role="district_admin") & Q(body__isnull=False, district__isnull=True)),
+                condition=Q(role="district_admin", district__isnull=False, body__isnull=True, city__isnull=True)
+                | Q(role="city_admin", city__isnull=False, district__isnull=True, body__isnull=True)
+                | (~Q(role__in=["district_admin", "city_admin"])
+                   & Q(body__isnull=False, district__isnull=True, city__isnull=True)),
                 name="role_scope_matches_role",
             ),
             models.CheckConstraint(
@@ -169,7 +191,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self):
-        scope = self.body or self.district
+        scope = self.body or self.district or self.city
         return f"{self.user.display_name}：{scope}{self.get_role_display()}"
 
     def is_current(self, day: date | None = None) -> bool:

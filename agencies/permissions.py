@@ -30,6 +30,7 @@ is_filler = _holds(Role.FILLER)
 is_dept_head = _holds(Role.DEPT_HEAD)
 is_director = _holds(Role.DIRECTOR)
 is_district_admin = _holds(Role.DISTRICT_ADMIN)
+is_city_admin = _holds(Role.CITY_ADMIN)
 is_filler_of_body = _holds_in_body(Role.FILLER)
 is_dept_head_of_body = _holds_in_body(Role.DEPT_HEAD)
 is_director_of_body = _holds_in_body(Role.DIRECTOR)
@@ -38,6 +39,12 @@ is_director_of_body = _holds_in_body(Role.DIRECTOR)
 @rules.predicate
 def is_admin_of_body_district(user, body):
     return body is not None and body.district_id in user_roles(user).districts
+
+
+@rules.predicate
+def is_city_admin_of_body(user, body):
+    """A 市管理员 reads (never changes) the reports of their cities' districts."""
+    return body is not None and body.district_id in user_roles(user).city_districts
 
 
 @rules.predicate
@@ -51,6 +58,8 @@ def is_admin_managing_person(user, person):
 is_reviewer = is_dept_head | is_director
 
 rules.add_perm("agencies.manage_district", is_district_admin)
+rules.add_perm("agencies.read_districts", is_district_admin | is_city_admin)
+rules.add_perm("agencies.view_city", is_city_admin)
 rules.add_perm("agencies.view_body", is_admin_of_body_district | is_filler_of_body | is_dept_head_of_body
                | is_director_of_body)
 rules.add_perm("agencies.manage_body", is_admin_of_body_district)

@@ -22,6 +22,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("工作台", "workspace", None),
     NavItem("年度报告", "reports:list", "reports.list_reports"),
+    NavItem("全市", "city:home", "agencies.view_city"),
     NavItem("进度", "district:progress", "agencies.manage_district"),
     NavItem("汇总", "summary:latest", "agencies.manage_district"),
     NavItem("报告年度", "district:years", "agencies.manage_district"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("district/", include("reports.district.urls")),
     path("summary/", include("reports.summary.urls")),
     path("district-report/", include("reports.district_report.urls")),
+    path("city/", include("reports.city.urls")),
     path("review/", include("reports.review.urls")),
     path("publishing/", include("reports.publishing.urls")),
     path("importing/", include("reports.importing.urls")),

@@ -12,7 +12,7 @@ from datetime import datetime, time
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from agencies.models import BodyKind
+from agencies.models import BodyKind, District
 from reports.models import AnnualReport, ReportingYear, ReportStatus
 from reports.publishing.copies import docx_ensure
 from reports.publishing.document import AnnualReportDocument
@@ -85,8 +85,8 @@ def _public_q() -> Q:
 
 
 def _base():
-    return AnnualReport.objects.select_related("reporting_year", "body").order_by(
-        "-reporting_year__year", "body__kind", "body__sort_order", "body__code")
+    return AnnualReport.objects.select_related("reporting_year__district", "body").order_by(
+        "-reporting_year__year", "reporting_year__district__code", "body__kind", "body__sort_order", "body__code")
 
 
 def years() -> list[int]:
@@ -104,17 +104,26 @@ def current_year() -> int | None:
     return found[0] if found else None
 
 
-def year_overview(*, year: int, kind: str = "") -> list[PublicReport]:
+def districts() -> list[District]:
+    """The districts that have opened a year: a city's portal lets the public choose one."""
+    return list(District.objects.filter(reporting_years__isnull=False).distinct().order_by("code"))
+
+
+def year_overview(*, year: int, kind: str = "", district: str = "") -> list[PublicReport]:
     """Every body's report of a year, published or not (an unpublished one shows only 未发布); the
-    district government's own report (区政府年度报告) first."""
-    items = _with_versions(_of_year(year, kind))
+    district government's own report (区政府年度报告) first; of one district when its code is given,
+    else of every district (the city's view)."""
+    items = _with_versions(_of_year(year, kind, district))
     return sorted(items, key=lambda item: not item.report.body.is_district_government)
 
 
-def _of_year(year: int, kind: str):
+
+def _of_year(year: int, kind: str, district: str = ""):
     reports = _base().filter(reporting_year__year=year)
     if kind in BodyKind.values:
         reports = reports.filter(body__kind=kind)
+    if district:
+        reports = reports.filter(reporting_year__district__code=district)
     return reports
 
 
@@ -124,7 +133,7 @@ def _current_versions():
     return ReportPdf.objects.filter(status=DONE).exclude(Exists(later))
 
 
-def year_search(*, year: int, query: str, kind: str = "") -> list[PublicReport]:
+def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> list[PublicReport]:
     """The year's reports whose body name or published text holds every word of the query, best
     first: found by name, then by how often the words occur. Each carries its snippet.
 
@@ -133,8 +142,8 @@ def year_search(*, year: int, query: str, kind: str = "") -> list[PublicReport]:
     a report not yet published. Never a draft's text."""
     words = search.terms(query[:100])
     if not words:
-        return year_overview(year=year, kind=kind)
-    reports = _of_year(year, kind)
+        return year_overview(year=year, kind=kind, district=district)
+    reports = _of_year(year, kind, district)
     texts = _current_versions().filter(report__in=reports)
     by_name = Q()
     for word in words:

@@ -88,14 +88,19 @@ def home(request):
         year = selectors.current_year()
     kind = request.GET.get("kind", "")
     query = search_text(request.GET.get("q", ""))
+    districts = selectors.districts()
+    district = request.GET.get("district", "")
+    if district not in {d.code for d in districts}:
+        district = ""
     if not year:
         items = []
     elif query:
-        items = selectors.year_search(year=year, kind=kind, query=query)
+        items = selectors.year_search(year=year, kind=kind, query=query, district=district)
     else:
-        items = selectors.year_overview(year=year, kind=kind)
+        items = selectors.year_overview(year=year, kind=kind, district=district)
     return render(request, "portal/home.html", {
         "years": years, "year": year, "kind": kind, "query": query, "kinds": BodyKind.choices, "items": items,
+        "districts": districts if len(districts) > 1 else [], "district": district,
         "published_count": sum(1 for i in items if i.published),
     })
 

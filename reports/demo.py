@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.demo import DEMO_DISTRICT_CODES
 from agencies.models import District
 
 from .formats import rules as format_rules
@@ -51,14 +52,14 @@ def demo_seasons(today: date | None = None) -> tuple[int, int]:
 
 @transaction.atomic
 def seed():
-    district = District.objects.get(code="110101")
     last_season, current = demo_seasons()
     rng = random.Random(2026)
-    last = ReportingYear.objects.filter(district=district, year=last_season).first()
-    if last is None:
-        last = reporting_year_open(district=district, year=last_season, by=None)
-        for report in last.reports.select_related("body", "reporting_year"):
-            fill_report(report, rng)
-    if not ReportingYear.objects.filter(district=district, year=current).exists():
-        reporting_year_open(district=district, year=current, by=None, deadline=date(current + 1, 1, 31))
+    for district in District.objects.filter(code__in=DEMO_DISTRICT_CODES).order_by("code"):
+        last = ReportingYear.objects.filter(district=district, year=last_season).first()
+        if last is None:
+            last = reporting_year_open(district=district, year=last_season, by=None)
+            for report in last.reports.select_related("body", "reporting_year"):
+                fill_report(report, rng)
+        if not ReportingYear.objects.filter(district=district, year=current).exists():
+            reporting_year_open(district=district, year=current, by=None, deadline=date(current + 1, 1, 31))
     return []

@@ -4,6 +4,7 @@ import rules
 
 from agencies.permissions import (
     is_admin_of_body_district,
+    is_city_admin_of_body,
     is_dept_head_of_body,
     is_director_of_body,
     is_district_admin,
@@ -24,7 +25,8 @@ def is_report_viewer(user, report):
         return False
     body = report.body
     return (is_filler_of_body(user, body) or is_dept_head_of_body(user, body) or is_director_of_body(user, body)
-            or is_admin_of_body_district(user, body) or is_designated_reader(user, report))
+            or is_admin_of_body_district(user, body) or is_city_admin_of_body(user, body)
+            or is_designated_reader(user, report))
 
 
 def is_designated_reader(user, report) -> bool:

@@ -17,7 +17,7 @@ def reports_visible_to(user):
     body_ids = set()
     for role in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR):
         body_ids |= roles.body_ids(role)
-    visible = Q(body_id__in=body_ids) | Q(body__district_id__in=roles.districts)
+    visible = Q(body_id__in=body_ids) | Q(body__district_id__in=roles.readable_districts)
     if roles.holds(Role.DEPT_HEAD) or roles.holds(Role.DIRECTOR):
         from .timeline import designated_report_ids
 

@@ -46,9 +46,23 @@ def admin_districts(request):
     return user_roles(request.user).districts
 
 
-def year_for(request, pk):
+def readable_districts(request):
+    """The districts whose board and summary this person may read: a 区管理员 their own, a 市管理员
+    every district of their city (read only: changes stay with each district's administrators)."""
+    if not request.user.has_perm("agencies.read_districts"):
+        raise PermissionDenied("只有区管理员或市管理员可以访问此页面。")
+    return user_roles(request.user).readable_districts
+
+
+def year_for(request, pk, *, read_only=False):
     """A year of another district does not exist for this person (404)."""
-    return get_object_or_404(district_years(admin_districts(request)), pk=pk)
+    districts = readable_districts(request) if read_only else admin_districts(request)
+    return get_object_or_404(district_years(districts), pk=pk)
+
+
+def manages(request, reporting_year) -> bool:
+    """Whether this person administers the year's district (else they only read it, as a 市管理员)."""
+    return reporting_year.district_id in user_roles(request.user).districts
 
 
 @login_required
@@ -142,21 +156,21 @@ def year_schedule(request, pk):
 @login_required
 @require_safe
 def board(request, pk):
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     filters = BoardFilters.from_query(request.GET)
     data = progress_board(reporting_year, filters)
     chart = progress_chart(weekly_progress(reporting_year, total=data.total, today=data.today))
     return render(request, "reports/district/board.html", {
         "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
         "rows_html": board_rows_html(data.rows, year_health(reporting_year)),
-        "statuses": ReportStatus.choices, "kinds": BodyKind.choices,
+        "statuses": ReportStatus.choices, "kinds": BodyKind.choices, "can_manage": manages(request, reporting_year),
     })
 
 
 @login_required
 @require_safe
 def board_export(request, pk):
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     data = progress_board(reporting_year, BoardFilters.from_query(request.GET))
     response = HttpResponse(board_workbook(data), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="progress-{reporting_year.year}.xlsx"'

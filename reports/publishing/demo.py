@@ -6,6 +6,7 @@ approved by the 部门负责人 and the 主管主任) and rendered by the same c
 timelines and PDFs are what a real season leaves behind. Idempotent: published reports are skipped.
 """
 
+from agencies.demo import DEMO_DISTRICT_CODES
 from agencies.models import District, User
 
 from ..demo import demo_seasons
@@ -21,10 +22,10 @@ STEPS = [("submit", "filler"), ("approve", "head"), ("approve", "director")]
 
 
 def reports_to_publish():
-    """The last season's reports of the demo district (imported history has its own seeder)."""
+    """The last season's reports of the demo districts (imported history has its own seeder)."""
     last_season, _ = demo_seasons()
     return AnnualReport.objects.of_reporting_bodies().filter(
-        reporting_year__district__code="110101", reporting_year__year=last_season, imported=False,
+        reporting_year__district__code__in=DEMO_DISTRICT_CODES, reporting_year__year=last_season, imported=False,
     ).select_related("body")
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..district.selectors import district_years
-from ..district.views import admin_districts, year_for
+from ..district.views import admin_districts, manages, year_for
 from ..graphic.draw import comparison_svg
 from ..graphic.explainer import bodies_comparison
 from ..publishing.document import SectionView, table_view
@@ -56,12 +56,13 @@ def summary_page(request, pk):
     from ..district_report.models import district_report_deadline
     from ..district_report.selectors import district_report_of
 
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     basis = _basis(request)
     context = summary_context(reporting_year, basis, links=True)
     context["comparison"] = bodies_graphic(reporting_year, basis)
     context["district_report"] = district_report_of(reporting_year)
     context["district_report_deadline"] = district_report_deadline(reporting_year.year)
+    context["can_manage"] = manages(request, reporting_year)
     return render(request, "reports/summary/summary.html", context)
 
 
@@ -75,7 +76,7 @@ def bodies_graphic(reporting_year, basis) -> dict:
 @login_required
 @require_safe
 def drilldown(request, pk, cell_id):
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     basis = _basis(request)
     fmt = reporting_year.format
     if cell_id not in fmt.cells():
@@ -95,7 +96,7 @@ def _filename(reporting_year, basis, ext):
 @login_required
 @require_safe
 def summary_xlsx(request, pk):
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     basis = _basis(request)
     response = HttpResponse(summary_workbook(district_summary(reporting_year, basis=basis)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "xlsx")}"'
@@ -112,7 +113,7 @@ def summary_pdf_bytes(reporting_year, basis) -> bytes:
 @login_required
 @require_safe
 def summary_pdf(request, pk):
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     basis = _basis(request)
     response = HttpResponse(summary_pdf_bytes(reporting_year, basis), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "pdf")}"'
@@ -123,10 +124,10 @@ def summary_pdf(request, pk):
 @require_safe
 def flags(request, pk):
     """Every report of the year flagged for 内容雷同 or a large change against last year."""
-    reporting_year = year_for(request, pk)
+    reporting_year = year_for(request, pk, read_only=True)
     flagged = year_flags(reporting_year)
     return render(request, "reports/summary/flags.html", {
-        "reporting_year": reporting_year, "flagged": flagged,
+        "reporting_year": reporting_year, "flagged": flagged, "can_manage": manages(request, reporting_year),
         "similar_count": sum(1 for c in flagged if c.similar),
         "changed_count": sum(1 for c in flagged if c.flagged_cells),
     })

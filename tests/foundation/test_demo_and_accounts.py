@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from agencies.demo import DEMO_PASSWORD, STREETS
-from agencies.models import Body, BodyKind, Role, RoleAssignment, User
+from agencies.models import Body, BodyKind, District, Role, RoleAssignment, User
 from agencies.passwords import CharacterClassValidator
 
 
@@ -18,18 +18,22 @@ def test_seed_demo_builds_the_district_idempotently_and_every_printed_login_work
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=io.StringIO())  # a second run changes nothing
-    assert Body.objects.filter(kind=BodyKind.STREET_OFFICE).count() == 17
-    assert Body.objects.filter(kind=BodyKind.DEPARTMENT).count() == 8
-    assert {b.short_name for b in Body.objects.filter(kind=BodyKind.STREET_OFFICE)} == {
+    dongcheng = Body.objects.filter(district__code="110101")
+    assert dongcheng.filter(kind=BodyKind.STREET_OFFICE).count() == 17
+    assert dongcheng.filter(kind=BodyKind.DEPARTMENT).count() == 8
+    assert {b.short_name for b in dongcheng.filter(kind=BodyKind.STREET_OFFICE)} == {
         f"{name}街道" for _, name in STREETS
     }
+    # The city of the demo: both districts, one 市管理员, one 区管理员 per district.
+    assert set(District.objects.filter(city__code="110000").values_list("code", flat=True)) == {"110101", "110102"}
+    assert RoleAssignment.objects.filter(role=Role.CITY_ADMIN, city__code="110000").count() == 1
     for body in Body.objects.all():
         roles = set(RoleAssignment.objects.filter(body=body).values_list("role", flat=True))
         assert {Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR} <= roles, body
-    assert RoleAssignment.objects.filter(role=Role.DISTRICT_ADMIN).count() == 1
+    assert RoleAssignment.objects.filter(role=Role.DISTRICT_ADMIN).count() == 2
     printed = [line.split()[0] for line in out.getvalue().splitlines() if line.startswith("  ") and "." in
                line.split()[0]]
-    assert "district.admin" in printed and "donghuashi.filler" in printed
+    assert {"district.admin", "xicheng.admin", "city.admin", "donghuashi.filler"} <= set(printed)
     for username in printed:
         assert authenticate(rf.post("/accounts/login/"), username=username, password=DEMO_PASSWORD), username
     assert User.objects.get(username="donghuashi.newcomer").must_change_password
