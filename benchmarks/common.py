@@ -47,7 +47,8 @@ def setup_django():
     call_command("migrate", verbosity=0)
 
 
-def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0):
+def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0, code: str = "110101",
+                      name: str = "北京市东城区", city=None):
     """n bodies × the years, every report filled (bulk inserts: this is set-up, not what is measured)."""
     from django.utils import timezone
 
@@ -56,9 +57,11 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
     from reports.models import AnnualReport, ReportingYear, ReportSection, ReportStatus
     from reports.publishing.models import ReportPdf
 
-    district, _ = District.objects.get_or_create(code="110101", defaults={"name": "北京市东城区"})
+    district, _ = District.objects.get_or_create(code=code, defaults={"name": name, "city": city})
+    prefix = "b" if code == "110101" else f"d{code}-"
     bodies = Body.objects.bulk_create([
-        Body(district=district, code=f"b{i:04d}", name=f"第{i}街道办事处", kind=BodyKind.STREET_OFFICE, sort_order=i)
+        Body(district=district, code=f"{prefix}{i:04d}", name=f"{name[3:] if city else ''}第{i}街道办事处",
+             kind=BodyKind.STREET_OFFICE, sort_order=i)
         for i in range(start, start + n_bodies)
     ])
     rng = random.Random(n_bodies)
@@ -68,6 +71,7 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
             defaults={"format_version": "2019" if year <= 2020 else "2021", "deadline": ReportingYear.default_deadline(year)},
         )
         fmt = reporting_year.format
+        labels = "\n".join(dict.fromkeys(cell.label for cell in fmt.cells().values()))
         reports = AnnualReport.objects.bulk_create([
             AnnualReport(reporting_year=reporting_year, body=b, body_name=b.name, status=ReportStatus.PUBLISHED)
             for b in bodies
@@ -87,6 +91,8 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0)
             versions.append(ReportPdf(
                 report=report, version=1, status=ReportPdf.Status.DONE, file=f"bench/{report.pk}.pdf",
                 sha256="0" * 64, published_at=timezone.now(),
+                search_text="\n".join([report.body_name, f"{report.body_name}{year}年政府信息公开工作年度报告",
+                                        *texts.values(), labels]),
                 content={"title": report.body_name, "body_name": report.body_name, "year": year,
                          "format": fmt.key, "values": data, "texts": texts},
             ))

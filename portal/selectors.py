@@ -9,7 +9,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Length, Replace, Upper
 from django.utils import timezone
 
 from agencies.models import BodyKind, District
@@ -24,6 +25,7 @@ from reports.selectors import ReportContent
 from . import search
 
 DONE = ReportPdf.Status.DONE
+RANK_LIMIT = 500  # found reports ranked by how often the words occur; more are listed in the portal's order
 
 
 @dataclass
@@ -72,10 +74,13 @@ class PublicReport:
         return values
 
 
-def _with_versions(reports) -> list[PublicReport]:
+def _with_versions(reports, *, light: bool = False) -> list[PublicReport]:
     reports = list(reports)
     by_report: dict[int, list[ReportPdf]] = {r.pk: [] for r in reports}
-    for pdf in ReportPdf.objects.filter(report__in=reports, status=DONE).order_by("version"):
+    versions = ReportPdf.objects.filter(report__in=reports, status=DONE).order_by("version")
+    if light:
+        versions = versions.defer("content", "search_text")
+    for pdf in versions:
         by_report[pdf.report_id].append(pdf)
     return [PublicReport(r, by_report[r.pk]) for r in reports]
 
@@ -85,8 +90,12 @@ def _public_q() -> Q:
 
 
 def _base():
+    """In the portal's order: by year, district, the district government's own report (区政府年度报告)
+    first, then the bodies."""
+    government_first = Case(When(body__kind=BodyKind.DISTRICT_GOVERNMENT, then=Value(0)), default=Value(1))
     return AnnualReport.objects.select_related("reporting_year__district", "body").order_by(
-        "-reporting_year__year", "reporting_year__district__code", "body__kind", "body__sort_order", "body__code")
+        "-reporting_year__year", "reporting_year__district__code", government_first, "body__kind",
+        "body__sort_order", "body__code")
 
 
 def years() -> list[int]:
@@ -109,13 +118,20 @@ def districts() -> list[District]:
     return list(District.objects.filter(reporting_years__isnull=False).distinct().order_by("code"))
 
 
-def year_overview(*, year: int, kind: str = "", district: str = "") -> list[PublicReport]:
-    """Every body's report of a year, published or not (an unpublished one shows only 未发布); the
-    district government's own report (区政府年度报告) first; of one district when its code is given,
-    else of every district (the city's view)."""
-    items = _with_versions(_of_year(year, kind, district))
-    return sorted(items, key=lambda item: not item.report.body.is_district_government)
+def year_reports(*, year: int, kind: str = "", district: str = ""):
+    """Every body's report of a year, published or not (an unpublished one shows only 未发布), in the
+    portal's order; of one district when its code is given, else of every district (the city's view).
+    A queryset: the page shows one page of it (`listed`)."""
+    return _of_year(year, kind, district)
 
+
+def published_count(reports) -> int:
+    return reports.filter(_public_q()).distinct().count()
+
+
+def listed(reports) -> list[PublicReport]:
+    """One page of reports with their versions, without the versions' snapshots (a list shows none)."""
+    return _with_versions(reports, light=True)
 
 
 def _of_year(year: int, kind: str, district: str = ""):
@@ -133,32 +149,69 @@ def _current_versions():
     return ReportPdf.objects.filter(status=DONE).exclude(Exists(later))
 
 
-def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> list[PublicReport]:
+def _uncased(word: str) -> bool:
+    return word.upper() == word.lower()
+
+
+def _holds(field: str, word: str) -> Q:
+    """A Chinese word has no case: a plain LIKE, many times cheaper than UPPER() of a long text."""
+    return Q(**{f"{field}__{'contains' if _uncased(word) else 'icontains'}": word})
+
+
+def _folded(expression, word: str):
+    expression = F(expression) if isinstance(expression, str) else expression
+    return expression if _uncased(word) else Upper(expression)
+
+
+@dataclass
+class Search:
+    """The reports found, best first, as a queryset (so that a page of them is fetched, not all), and
+    what is needed to show why each was found."""
+
+    words: list[str]
+    matched: object  # QuerySet[AnnualReport]: what was found (to count)
+    reports: object  # the same, ranked and annotated with found_text (to page)
+    imported_texts: dict[int, str]
+
+    def page(self, reports) -> list[PublicReport]:
+        items = listed(reports)
+        for item in items:
+            text = getattr(item.report, "found_text", None) or self.imported_texts.get(item.report.pk) or ""
+            item.hit = search.hit(name=item.report.body_name, text=text, words=self.words)
+        return items
+
+
+def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> Search | None:
     """The year's reports whose body name or published text holds every word of the query, best
-    first: found by name, then by how often the words occur. Each carries its snippet.
+    first: found by name, then by how often the words occur (ranked in the database, so that a city
+    of thousands of reports is paged, not sorted in Python). None when the query has no words.
 
     Only what was published is searched: the current version's search text (on PostgreSQL through
     its pg_trgm index), imported history not yet rendered by its stored text, and the body name of
     a report not yet published. Never a draft's text."""
     words = search.terms(query[:100])
     if not words:
-        return year_overview(year=year, kind=kind, district=district)
+        return None
     reports = _of_year(year, kind, district)
-    texts = _current_versions().filter(report__in=reports)
+    texts = _current_versions().filter(report__reporting_year__year=year, report__in=reports)
     by_name = Q()
     for word in words:
-        texts = texts.filter(search_text__icontains=word)
-        by_name &= Q(body_name__icontains=word) | Q(body__name__icontains=word)
-    found_texts = dict(texts.values_list("report_id", "search_text"))
-    unrendered = [r for r in reports.filter(imported=True, status=ReportStatus.PUBLISHED).exclude(
-        pdf_versions__status=DONE) if search.matches(_text_of(r), words)]
-    ids = set(found_texts) | {r.pk for r in unrendered} | set(reports.filter(by_name).values_list("pk", flat=True))
-    items = _with_versions(reports.filter(pk__in=ids))
-    imported_texts = {r.pk: _text_of(r) for r in unrendered}
-    for item in items:
-        text = found_texts.get(item.report.pk) or imported_texts.get(item.report.pk) or ""
-        item.hit = search.hit(name=item.report.body_name, text=text, words=words)
-    return sorted(items, key=lambda item: item.hit.rank, reverse=True)  # stable: body order within a rank
+        texts = texts.filter(_holds("search_text", word))
+        by_name &= _holds("body_name", word) | _holds("body__name", word)
+    unrendered = {r.pk: _text_of(r) for r in reports.filter(imported=True, status=ReportStatus.PUBLISHED).exclude(
+        pdf_versions__status=DONE)}
+    unrendered = {pk: text for pk, text in unrendered.items() if search.matches(text, words)}
+    text = Subquery(_current_versions().filter(report=OuterRef("pk")).values("search_text")[:1])
+    matched = reports.filter(Q(pk__in=texts.values("report_id")) | Q(pk__in=list(unrendered)) | by_name)
+    found = matched.annotate(found_text=text, by_name=Case(When(by_name, then=1), default=0))
+    occurrences = [(Length("found_text") - Length(Replace(_folded("found_text", word), _folded(Value(word), word),
+                                                          Value("")))) / len(word) for word in words]
+    if matched.count() <= RANK_LIMIT:
+        found = found.annotate(occurrences=Coalesce(sum(occurrences[1:], occurrences[0]), 0))
+        found = found.order_by("-by_name", "-occurrences", *_base().query.order_by)
+    else:  # words in nearly every report: how often they occur says nothing, and costs a pass over every text
+        found = found.order_by("-by_name", *_base().query.order_by)
+    return Search(words, matched, found, unrendered)
 
 
 def _text_of(report: AnnualReport) -> str:
@@ -186,13 +239,26 @@ def published_in_year(year: int) -> list[PublicReport]:
     return _with_versions(_base().filter(reporting_year__year=year).filter(_public_q()).distinct())
 
 
-def archive() -> list[tuple[int, list[PublicReport]]]:
-    """Every year with its published reports, imported history included."""
-    reports = _with_versions(_base().filter(_public_q()).distinct())
-    grouped: dict[int, list[PublicReport]] = {}
-    for item in reports:
-        grouped.setdefault(item.report.year, []).append(item)
-    return sorted(grouped.items(), reverse=True)
+def archive() -> list[dict]:
+    """Every year with how many reports of each district were published (imported history included):
+    one row per year and district, whatever the number of reports (a city has tens of thousands)."""
+    rows = (AnnualReport.objects.filter(_public_q()).values("reporting_year__year", "reporting_year__district__code",
+                                                              "reporting_year__district__name")
+            .annotate(count=Count("pk", distinct=True)).order_by("-reporting_year__year", "reporting_year__district__code"))
+    years: dict[int, dict] = {}
+    for row in rows:
+        year = years.setdefault(row["reporting_year__year"], {"year": row["reporting_year__year"], "count": 0,
+                                                               "districts": []})
+        year["count"] += row["count"]
+        year["districts"].append({"code": row["reporting_year__district__code"],
+                                  "name": row["reporting_year__district__name"], "count": row["count"]})
+    return list(years.values())
+
+
+def published_reports_for_sitemap():
+    """(id, year, last change) of every published report, without loading any report."""
+    return (AnnualReport.objects.filter(_public_q()).distinct().order_by("-reporting_year__year", "pk")
+            .annotate(changed=Max("pdf_versions__published_at")).values_list("pk", "reporting_year__year", "changed"))
 
 
 def recent_publications(limit: int = 50) -> list[ReportPdf]:

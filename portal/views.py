@@ -9,9 +9,10 @@ it is cached for a week, validated by its SHA-256; so is its Word copy (.docx).
 import hashlib
 from calendar import timegm
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import structlog
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -31,6 +32,7 @@ from .graphic import PublicGraphic, public_graphic, version_graphic
 log = structlog.get_logger(__name__)
 
 FILE_MAX_AGE = 7 * 24 * 3600  # a published version never changes
+PAGE_SIZE = 50  # reports on one page of a year (a city has thousands)
 
 
 def _state(request):
@@ -92,16 +94,19 @@ def home(request):
     district = request.GET.get("district", "")
     if district not in {d.code for d in districts}:
         district = ""
-    if not year:
-        items = []
-    elif query:
-        items = selectors.year_search(year=year, kind=kind, query=query, district=district)
-    else:
-        items = selectors.year_overview(year=year, kind=kind, district=district)
+    items, page, published = [], None, 0
+    if year:
+        reports = selectors.year_reports(year=year, kind=kind, district=district)
+        found = selectors.year_search(year=year, kind=kind, query=query, district=district) if query else None
+        page = Paginator(found.reports if found else reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        items = found.page(page.object_list) if found else selectors.listed(page.object_list)
+        published = selectors.published_count(found.matched if found else reports)
     return render(request, "portal/home.html", {
         "years": years, "year": year, "kind": kind, "query": query, "kinds": BodyKind.choices, "items": items,
         "districts": districts if len(districts) > 1 else [], "district": district,
-        "published_count": sum(1 for i in items if i.published),
+        "page": page, "published_count": published,
+        "page_query": urlencode({k: v for k, v in (("year", year), ("district", district), ("kind", kind), ("q", query))
+                                 if v}),
     })
 
 
@@ -258,8 +263,8 @@ def archive(request):
 @require_safe
 @revalidated
 def sitemap(request):
-    items = [item for _, year_items in selectors.archive() for item in year_items]
-    return render(request, "portal/sitemap.xml", {"items": items, "years": selectors.years()},
+    return render(request, "portal/sitemap.xml", {"items": selectors.published_reports_for_sitemap(),
+                                                  "years": selectors.years()},
                   content_type="application/xml; charset=utf-8")
 
 

@@ -133,8 +133,9 @@ def test_imported_history_is_in_the_archive_with_its_page_and_data(client, peopl
     report = outcome.report
     assert report.imported and report.status == ReportStatus.PUBLISHED
     archive = PyQuery(client.get("/portal/archive/").content)
-    assert "2020年度" in archive("#year-2020").text()
-    assert archive(f'a[href="/portal/reports/{report.pk}/"]').text() == report.title
+    assert "2020年度" in archive("#year-2020").text() and "1份" in archive("#year-2020").text()
+    year_page = PyQuery(client.get(archive("#year-2020 a").eq(0).attr("href")).content)
+    assert year_page(f'a[href="/portal/reports/{report.pk}/"]').text() == report.body_name
     assert "东花市" in report.title
     page = client.get(f"/portal/reports/{report.pk}/").content.decode()
     assert "历史报告" in page and "132.6444" in page
