@@ -153,7 +153,11 @@ def tokenize(text: str) -> list[Token]:
                 cells = cells[:-1]  # the closing "|" of a row
             row(cells, number)
         elif label_key(line) and "\t" in line.removeprefix("\t"):
-            row(line.removeprefix("\t").split("\t"), number)  # the leading tab marks a cell
+            cells = line.split("\t")
+            if cells[0] == "" and (not label_key(cells[1]) or is_value(cells[1])):
+                row(cells, number)  # a row without a label whose first cell is empty: "\t\t5\t3" or "\t5\t3"
+            else:
+                row(line.removeprefix("\t").split("\t"), number)  # the leading tab marks a cell
         elif not label_key(line):
             add("", EMPTY if "\t" in line else BREAK, number, explicit="\t" in line)
         elif line.startswith("\t"):

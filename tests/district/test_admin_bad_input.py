@@ -61,7 +61,7 @@ def test_every_text_field_refuses_bad_input_with_a_message(client, people, bad):
             assert response.status_code == 400, (name, field, response.status_code)
             html = response.content.decode()
             assert "未保存" in html or "alert" in html, (name, field)
-            assert any(word in html for word in ("控制字符", "空字符", "不超过", "不能超过", "有效", "不能包含",
+            assert any(word in html for word in ("控制字符", "空字符", "不超过", "不能超过", "有效", "合法", "不能包含",
                                                  "必须", "整数", "最多")), (name, field)
             assert _stored() == before, (name, field)
 

@@ -65,7 +65,7 @@ def test_the_admin_imports_a_published_pdf_through_the_page(page, login, people,
     assert ReportContent.of(report).values == huaian_truth()
     # The portal shows the original date, not the day of the import.
     page.goto(f"{live_server.url}/portal/reports/{report.pk}/")
-    expect(page.get_by_text("2025年2月25日发布")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("本报告为导入的历史报告，内容据原发布文本整理，2025年2月25日发布。")).to_be_visible(timeout=60_000)
 
 
 @pytest.mark.browser
