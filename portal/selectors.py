@@ -9,8 +9,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Length, Replace, Upper
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models.functions import Length, Replace, Upper
 from django.utils import timezone
 
 from agencies.models import BodyKind, District
@@ -165,53 +165,60 @@ def _folded(expression, word: str):
 
 @dataclass
 class Search:
-    """The reports found, best first, as a queryset (so that a page of them is fetched, not all), and
-    what is needed to show why each was found."""
+    """The reports found, best first, as their ids (so that one page of them is fetched, not all),
+    and what is needed to show why each was found."""
 
     words: list[str]
-    matched: object  # QuerySet[AnnualReport]: what was found (to count)
-    reports: object  # the same, ranked and annotated with found_text (to page)
+    ids: list[int]  # best first
     imported_texts: dict[int, str]
 
-    def page(self, reports) -> list[PublicReport]:
+    def page(self, ids: list[int]) -> list[PublicReport]:
+        order = {pk: index for index, pk in enumerate(ids)}
+        reports = sorted(_base().filter(pk__in=ids), key=lambda report: order[report.pk])
+        texts = dict(_current_versions().filter(report_id__in=ids).values_list("report_id", "search_text"))
         items = listed(reports)
         for item in items:
-            text = getattr(item.report, "found_text", None) or self.imported_texts.get(item.report.pk) or ""
+            text = texts.get(item.report.pk) or self.imported_texts.get(item.report.pk) or ""
             item.hit = search.hit(name=item.report.body_name, text=text, words=self.words)
         return items
 
 
 def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> Search | None:
     """The year's reports whose body name or published text holds every word of the query, best
-    first: found by name, then by how often the words occur (ranked in the database, so that a city
-    of thousands of reports is paged, not sorted in Python). None when the query has no words.
+    first: found by name, then by how often the words occur. None when the query has no words.
 
-    Only what was published is searched: the current version's search text (on PostgreSQL through
-    its pg_trgm index), imported history not yet rendered by its stored text, and the body name of
-    a report not yet published. Never a draft's text."""
+    At city scale (thousands of reports in a year) each text is read once: one pass finds the
+    versions that hold the words, one counts the words in those found (at most RANK_LIMIT of them;
+    beyond that, how often a word occurs says nothing), and only the page shown is fetched. A
+    Chinese word is matched by a plain LIKE, not UPPER() of every text.
+
+    Only what was published is searched: the current version's search text, imported history not
+    yet rendered by its stored text, and the body name of a report not yet published. Never a
+    draft's text."""
     words = search.terms(query[:100])
     if not words:
         return None
     reports = _of_year(year, kind, district)
-    texts = _current_versions().filter(report__reporting_year__year=year, report__in=reports)
+    in_year = list(reports.values_list("pk", flat=True))
+    texts = _current_versions().filter(report_id__in=in_year)
     by_name = Q()
     for word in words:
         texts = texts.filter(_holds("search_text", word))
         by_name &= _holds("body_name", word) | _holds("body__name", word)
+    by_text = list(texts.values_list("report_id", flat=True))
+    named = set(reports.filter(by_name).values_list("pk", flat=True))
     unrendered = {r.pk: _text_of(r) for r in reports.filter(imported=True, status=ReportStatus.PUBLISHED).exclude(
         pdf_versions__status=DONE)}
     unrendered = {pk: text for pk, text in unrendered.items() if search.matches(text, words)}
-    text = Subquery(_current_versions().filter(report=OuterRef("pk")).values("search_text")[:1])
-    matched = reports.filter(Q(pk__in=texts.values("report_id")) | Q(pk__in=list(unrendered)) | by_name)
-    found = matched.annotate(found_text=text, by_name=Case(When(by_name, then=1), default=0))
-    occurrences = [(Length("found_text") - Length(Replace(_folded("found_text", word), _folded(Value(word), word),
-                                                          Value("")))) / len(word) for word in words]
-    if matched.count() <= RANK_LIMIT:
-        found = found.annotate(occurrences=Coalesce(sum(occurrences[1:], occurrences[0]), 0))
-        found = found.order_by("-by_name", "-occurrences", *_base().query.order_by)
-    else:  # words in nearly every report: how often they occur says nothing, and costs a pass over every text
-        found = found.order_by("-by_name", *_base().query.order_by)
-    return Search(words, matched, found, unrendered)
+    found = set(by_text) | named | set(unrendered)
+    counted = by_text if len(found) <= RANK_LIMIT else []
+    occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", word), _folded(Value(word), word),
+                                                           Value("")))) / len(word) for word in words]
+    counts = dict(_current_versions().filter(report_id__in=counted or [0]).annotate(
+        occurrences=sum(occurrences[1:], occurrences[0])).values_list("report_id", "occurrences"))
+    position = {pk: index for index, pk in enumerate(in_year)}  # the portal's order
+    ranked = sorted(found, key=lambda pk: (pk not in named, -(counts.get(pk) or 0), position[pk]))
+    return Search(words, ranked, unrendered)
 
 
 def _text_of(report: AnnualReport) -> str:
