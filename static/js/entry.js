@@ -1,12 +1,10 @@
 /* Nianbao: the section entry form. Live totals and rule messages come from the format definition
- * (rendered as JSON, evaluated by rules.js); this file only wires the page: character counts,
- * autosave, conflicts and an expired sign-in (the grid's keys and pasting are grid.js).
- *
- * Nothing typed is lost: every change is kept in localStorage (per person, report and section)
- * until the server has stored it; the autosave posts the whole form with the version the page
- * was loaded at, and the server writes only what this person changed (a three-way merge).
- * A field changed by someone else too comes back side by side for the person to choose.
- * No inline script (CSP). */
+ * (JSON, evaluated by rules.js); this file wires the page: character counts, autosave, conflicts and
+ * an expired sign-in (the grid's keys and pasting are grid.js). Nothing typed is lost: every change
+ * is kept in localStorage (per person, report and section) until the server has stored it; the
+ * autosave posts the form with the version the page was loaded at, the server writes only what this
+ * person changed (a three-way merge), and a field changed by someone else too comes back side by
+ * side for the person to choose. No inline script (CSP). */
 (function () {
   "use strict";
   var form = document.getElementById("section-form");
@@ -399,6 +397,7 @@
   });
   setInterval(function () { if (dirty) save(); }, 30000);
   window.NianbaoEntry = { save: save, refresh: refresh };
+  document.documentElement.setAttribute("data-entry-ready", "");  // tests wait for it (no eval: CSP)
   refresh();
   if (!editable) mentionDraft();
   else if (restoreDraft()) { refresh(); save(); }

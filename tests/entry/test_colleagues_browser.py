@@ -29,7 +29,7 @@ def two_fillers(page, people, login, live_server, report):
     for person, who in ((a, people.filler), (b, colleague)):
         login(person, who)
         person.goto(f"{live_server.url}/reports/{report.pk}/sections/s3/")
-        person.wait_for_function("window.NianbaoEntry !== undefined")
+        expect(person.locator("html[data-entry-ready]")).to_have_count(1)
     return a, b
 
 

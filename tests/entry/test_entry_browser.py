@@ -113,7 +113,7 @@ def test_overview_and_preview_in_the_official_layout(page, live_server, people, 
 def test_left_and_right_move_between_cells_when_the_caret_is_at_the_edge(page, live_server, people, login, report):
     login(page, people.filler)
     open_section(page, live_server, report, "s3")
-    page.wait_for_function("window.NianbaoEntry !== undefined")
+    expect(page.locator("html[data-entry-ready]")).to_have_count(1)
     cell(page, "s3.R1.A").click()
     page.keyboard.press("ArrowRight")  # an empty cell: the caret is at its end
     expect(cell(page, "s3.R1.B")).to_be_focused()
@@ -147,7 +147,7 @@ def test_a_number_with_a_space_inside_gets_a_message_and_stays_as_typed(page, li
 def test_an_over_long_text_is_refused_with_the_limit_and_stays_on_the_page(page, live_server, people, login, report):
     login(page, people.filler)
     open_section(page, live_server, report, "s3")
-    page.wait_for_function("window.NianbaoEntry !== undefined")
+    expect(page.locator("html[data-entry-ready]")).to_have_count(1)
     counter = page.locator('[data-count-for="text-s3note"]')
     expect(counter).to_have_text("0 / 20000 字")
     box = page.get_by_label("说明", exact=True)

@@ -20,7 +20,7 @@ def report(people):
 
 def open_s1(page, live_server, report):
     page.goto(f"{live_server.url}/reports/{report.pk}/sections/s1/")
-    page.wait_for_function("window.NianbaoEntry !== undefined")
+    expect(page.locator("html[data-entry-ready]")).to_have_count(1)
     return page.get_by_label("（一）主动公开")
 
 
@@ -79,7 +79,7 @@ def test_a_reload_after_the_expiry_restores_the_text_and_saves_it(page, live_ser
     page.reload()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/reports/{report.pk}/sections/s1/")
     sign_in(page, people.filler)
-    page.wait_for_function("window.NianbaoEntry !== undefined")
+    expect(page.locator("html[data-entry-ready]")).to_have_count(1)
     expect(page.locator("#draft-note")).to_contain_text("已恢复您在本机暂存")
     expect(page.get_by_label("（一）主动公开")).to_have_value(FIRST + MORE)
     expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10000)

@@ -63,7 +63,7 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
     expect(notice).to_contain_text("与区政务服务中心台账不一致，请核实。")
     notice.get_by_role("link", name=CELL_LABEL).click()
     expect(filler).to_have_url(re.compile(rf"/reports/{report.pk}/sections/s2/#cell-s2-t5-r1-c1$"))
-    filler.wait_for_function("window.NianbaoEntry !== undefined")  # the entry script is listening
+    expect(filler.locator("html[data-entry-ready]")).to_have_count(1)  # the entry script is listening
     expect(filler.locator("#cell-s2-t5-r1-c1")).to_have_attribute("data-cell", "s2.t5.r1.c1")
     filler.get_by_label(CELL_LABEL).fill(new_value)
     expect(filler.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10000)
