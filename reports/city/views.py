@@ -14,6 +14,7 @@ from agencies.selectors import user_roles
 
 from ..publishing.document import SectionView, table_view
 from ..summary.summary import BASES
+from ..summary.views import requested_basis
 from .selectors import city_reporting_years, city_summary, city_years
 
 
@@ -22,10 +23,6 @@ def _cities(request):
         raise PermissionDenied("只有市管理员可以访问此页面。")
     return City.objects.filter(pk__in=user_roles(request.user).cities).order_by("code")
 
-
-def _basis(request) -> str:
-    basis = request.GET.get("basis", "published")
-    return basis if basis in BASES else "published"
 
 
 @login_required
@@ -42,7 +39,7 @@ def home(request):
 @require_safe
 def summary(request, code, year):
     city = get_object_or_404(_cities(request), code=code)
-    basis = _basis(request)
+    basis = requested_basis(request)
     result = city_summary(city, year, basis=basis)
     if not result.districts:
         raise Http404("本市没有这一报告年度。")
@@ -59,7 +56,7 @@ def summary(request, code, year):
 @require_safe
 def drilldown(request, code, year, cell_id):
     city = get_object_or_404(_cities(request), code=code)
-    basis = _basis(request)
+    basis = requested_basis(request)
     result = city_summary(city, year, basis=basis)
     if not result.districts or cell_id not in result.format.cells():
         raise Http404("没有这个单元格。")

@@ -21,7 +21,7 @@ from .workbook import summary_workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _basis(request) -> str:
+def requested_basis(request) -> str:
     basis = request.GET.get("basis", "published")
     return basis if basis in BASES else "published"
 
@@ -57,7 +57,7 @@ def summary_page(request, pk):
     from ..district_report.selectors import district_report_of
 
     reporting_year = year_for(request, pk, read_only=True)
-    basis = _basis(request)
+    basis = requested_basis(request)
     context = summary_context(reporting_year, basis, links=True)
     context["comparison"] = bodies_graphic(reporting_year, basis)
     context["district_report"] = district_report_of(reporting_year)
@@ -77,7 +77,7 @@ def bodies_graphic(reporting_year, basis) -> dict:
 @require_safe
 def drilldown(request, pk, cell_id):
     reporting_year = year_for(request, pk, read_only=True)
-    basis = _basis(request)
+    basis = requested_basis(request)
     fmt = reporting_year.format
     if cell_id not in fmt.cells():
         raise Http404("没有这个单元格。")
@@ -97,7 +97,7 @@ def _filename(reporting_year, basis, ext):
 @require_safe
 def summary_xlsx(request, pk):
     reporting_year = year_for(request, pk, read_only=True)
-    basis = _basis(request)
+    basis = requested_basis(request)
     response = HttpResponse(summary_workbook(district_summary(reporting_year, basis=basis)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "xlsx")}"'
     return response
@@ -114,7 +114,7 @@ def summary_pdf_bytes(reporting_year, basis) -> bytes:
 @require_safe
 def summary_pdf(request, pk):
     reporting_year = year_for(request, pk, read_only=True)
-    basis = _basis(request)
+    basis = requested_basis(request)
     response = HttpResponse(summary_pdf_bytes(reporting_year, basis), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "pdf")}"'
     return response
