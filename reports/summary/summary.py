@@ -26,6 +26,7 @@ from ..formats.cells import format_cell, from_json_value
 from ..models import AnnualReport, ReportingYear, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..publishing.selectors import current_versions
+from .document import summary_title
 
 S = ReportStatus
 # basis -> (label, statuses whose reports count by their live sections)
@@ -105,6 +106,44 @@ class DistrictSummary:
 
     def text(self, cell_id: str) -> str:
         return format_cell(self.format.cell(cell_id).type, self.sums.get(cell_id))
+
+    # As a document (reports/summary/document.py: Summary).
+    level = "区级汇总"
+
+    @property
+    def name(self) -> str:
+        return self.reporting_year.district.name
+
+    @property
+    def year(self) -> int:
+        return self.reporting_year.year
+
+    @property
+    def title(self) -> str:
+        return summary_title(self.name, self.year, self.level)
+
+    @property
+    def body_count(self) -> int:
+        return len(self.bodies)
+
+    @property
+    def extent(self) -> str:
+        return f"共 {self.body_count} 个单位"
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing)
+
+    @property
+    def missing_groups(self) -> list:
+        return [("", self.missing)] if self.missing else []
+
+    @property
+    def notes(self) -> list[str]:
+        return []
+
+    def breakdown(self) -> tuple[str, str, list[tuple[str, dict]]]:
+        return "全部单位", "单位", all_bodies_values(self.reporting_year, basis=self.basis)
 
     def as_json(self) -> dict:
         return {

@@ -13,8 +13,8 @@ from ..district.selectors import district_years
 from ..district.views import admin_districts, manages, year_for
 from ..graphic.draw import comparison_svg
 from ..graphic.explainer import bodies_comparison
-from ..publishing.document import SectionView, table_view
 from .comparison import year_flags
+from .document import summary_filename, summary_pdf_bytes, summary_sections
 from .summary import BASES, all_bodies_values, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
@@ -43,11 +43,8 @@ def summary_context(reporting_year, basis, *, links=False):
     if links:
         link = reverse("summary:drilldown", args=[reporting_year.pk, "CELL"]).replace("CELL", "{cell}")
         link += f"?basis={basis}"
-    fmt = summary.format
-    sections = [SectionView(s.key, s.number, s.title, [table_view(fmt, t, summary.sums, link=link) for t in s.tables])
-                for s in fmt.sections if s.tables]
     return {"reporting_year": reporting_year, "summary": summary, "basis": basis, "bases": BASES,
-            "sections": sections}
+            "sections": summary_sections(summary, link=link)}
 
 
 @login_required
@@ -89,35 +86,30 @@ def drilldown(request, pk, cell_id):
     })
 
 
-def _filename(reporting_year, basis, ext):
-    return f"district-summary-{reporting_year.year}{'-approved' if basis == 'approved' else ''}.{ext}"
+def summary_download(summary, prefix: str, ext: str) -> HttpResponse:
+    """The summary's XLSX or PDF as an attachment (the PDF rendered in the request, as a page is)."""
+    if ext == "xlsx":
+        response = HttpResponse(summary_workbook(summary), content_type=XLSX)
+    else:
+        response = HttpResponse(summary_pdf_bytes(summary), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{summary_filename(prefix, summary, ext)}"'
+    return response
 
 
 @login_required
 @require_safe
 def summary_xlsx(request, pk):
     reporting_year = year_for(request, pk, read_only=True)
-    basis = requested_basis(request)
-    response = HttpResponse(summary_workbook(district_summary(reporting_year, basis=basis)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "xlsx")}"'
-    return response
-
-
-def summary_pdf_bytes(reporting_year, basis) -> bytes:
-    from ..publishing.pdf import render_to_pdf  # lazily: only this download needs WeasyPrint
-
-    _html, pdf = render_to_pdf("reports/summary/summary_pdf.html", summary_context(reporting_year, basis))
-    return pdf
+    return summary_download(district_summary(reporting_year, basis=requested_basis(request)),
+                            "district-summary", "xlsx")
 
 
 @login_required
 @require_safe
 def summary_pdf(request, pk):
     reporting_year = year_for(request, pk, read_only=True)
-    basis = requested_basis(request)
-    response = HttpResponse(summary_pdf_bytes(reporting_year, basis), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(reporting_year, basis, "pdf")}"'
-    return response
+    return summary_download(district_summary(reporting_year, basis=requested_basis(request)),
+                            "district-summary", "pdf")
 
 
 @login_required

@@ -1,5 +1,6 @@
-"""The district summary as XLSX: one sheet per statistics table in the official layout (merged
-header and label cells as in the printed table), one sheet of every body × every cell, and a
+"""A summary (a district's or a city's, read through document.Summary) as XLSX: one sheet per
+statistics table in the official layout (merged header and label cells as in the printed table), one
+sheet of every part summed (each body of a district, each district of a city) × every cell, and a
 sheet saying what was summed, who is missing and how the rules came out.
 
 (The filler's Excel round trip is reports/excel/; this module only writes.)
@@ -17,7 +18,7 @@ from config.spreadsheets import cell_value, cell_values
 from ..formats.base import CellType
 from ..formats.blocks import describe_rule
 from ..formats.layout import table_grid
-from .summary import DistrictSummary, all_bodies_values
+from .document import Summary
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -41,12 +42,12 @@ def _excel_value(value):
     return float(value) if isinstance(value, Decimal) else cell_value(value)
 
 
-def _table_sheet(wb, table, summary: DistrictSummary, used: set[str]) -> None:
+def _table_sheet(wb, table, summary: Summary, used: set[str]) -> None:
     fmt = summary.format
     section = next(s for s in fmt.sections if table in s.tables)
     ws = wb.create_sheet(_sheet_title(table.caption or section.title, used))
-    ws.cell(1, 1, cell_value(f"{summary.reporting_year.district.name}{summary.reporting_year.year}年度"
-                             f"{section.title}（区级汇总，{len(summary.bodies)} 个单位）")).font = Font(bold=True)
+    ws.cell(1, 1, cell_value(f"{summary.name}{summary.year}年度"
+                             f"{section.title}（{summary.level}，{summary.body_count} 个单位）")).font = Font(bold=True)
     cells, next_row = table_grid(table, first_row=3)
     if table.caption:
         ws.cell(2, 1, cell_value(table.caption)).font = Font(bold=True)
@@ -73,17 +74,18 @@ def _table_sheet(wb, table, summary: DistrictSummary, used: set[str]) -> None:
         ws.cell(next_row + 1, 1, cell_value(table.note))
 
 
-def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
+def _parts_sheet(wb, summary: Summary, used: set[str]) -> None:
     fmt = summary.format
-    ws = wb.create_sheet(_sheet_title("全部单位", used))
+    title, header, parts = summary.breakdown()
+    ws = wb.create_sheet(_sheet_title(title, used))
     cells = list(fmt.cells().values())
-    ws.append(cell_values(["单位", *[c.label for c in cells]]))
+    ws.append(cell_values([header, *[c.label for c in cells]]))
     ws.append(cell_values(["（单元格编号）", *[c.id for c in cells]]))
     for row in ws.iter_rows(min_row=1, max_row=2):
         for cell in row:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for name, values in all_bodies_values(summary.reporting_year, basis=summary.basis):
+    for name, values in parts:
         ws.append([cell_value(name), *[_excel_value(values.get(c.id)) for c in cells]])
     ws.append(["合计", *[_excel_value(summary.sums.get(c.id)) for c in cells]])
     for cell in ws[ws.max_row]:
@@ -96,18 +98,19 @@ def _bodies_sheet(wb, summary: DistrictSummary, used: set[str]) -> None:
     ws.freeze_panes = "B3"
 
 
-def _about_sheet(ws, summary: DistrictSummary) -> None:
+def _about_sheet(ws, summary: Summary) -> None:
     ws.title = "说明"
-    ry = summary.reporting_year
     fmt = summary.format
     rules = {rule.id: rule for rule in fmt.rules}
     rows = [
-        [f"{ry.district.name}{ry.year}年度政府信息公开工作年度报告区级汇总"],
-        [f"汇总范围：{summary.basis_label}，共 {len(summary.bodies)} 个单位；格式：{ry.format.name}"],
+        [summary.title],
+        [f"汇总范围：{summary.basis_label}，{summary.extent}；格式：{fmt.name}"],
+        *([note] for note in summary.notes),
         [],
         ["未纳入汇总的单位", "状态"],
-        *([m.name, m.status] for m in summary.missing),
-        *([["（无）"]] if not summary.missing else []),
+        *(row for district, missing in summary.missing_groups
+          for row in [*([[f"{district}："]] if district else []), *([m.name, m.status] for m in missing)]),
+        *([["（无）"]] if not summary.missing_count else []),
         [],
         ["勾稽关系校验（按汇总数）", "结果"],
         *([describe_rule(fmt, rules[r.rule_id]), "通过" if r.ok else r.message] for r in summary.rules),
@@ -119,13 +122,13 @@ def _about_sheet(ws, summary: DistrictSummary) -> None:
     ws.column_dimensions["B"].width = 60
 
 
-def summary_workbook(summary: DistrictSummary) -> bytes:
+def summary_workbook(summary: Summary) -> bytes:
     wb = Workbook()
     used = {"说明"}
     _about_sheet(wb.active, summary)
     for table in summary.format.tables():
         _table_sheet(wb, table, summary, used)
-    _bodies_sheet(wb, summary, used)
+    _parts_sheet(wb, summary, used)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

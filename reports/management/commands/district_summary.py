@@ -39,9 +39,9 @@ class Command(BaseCommand):
 
             xlsx.write_bytes(summary_workbook(summary))
         if pdf:
-            from reports.summary.views import summary_pdf_bytes
+            from reports.summary.document import summary_pdf_bytes
 
-            pdf.write_bytes(summary_pdf_bytes(reporting_year, basis))
+            pdf.write_bytes(summary_pdf_bytes(summary))
         if json:
             self.stdout.write(_dumps(summary.as_json()))
         else:
