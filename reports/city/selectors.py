@@ -12,6 +12,7 @@ from agencies.models import City
 from ..formats import rules as format_rules
 from ..formats.cells import format_cell
 from ..models import ReportingYear
+from ..summary.document import summary_title
 from ..summary.summary import BASES, DistrictSummary, district_summary
 
 
@@ -47,6 +48,44 @@ class CitySummary:
 
     def text(self, cell_id: str) -> str:
         return format_cell(self.format.cell(cell_id).type, self.sums.get(cell_id))
+
+    # As a document (reports/summary/document.py: Summary), its parts being the districts.
+    level = "市级汇总"
+
+    @property
+    def name(self) -> str:
+        return self.city.name
+
+    @property
+    def title(self) -> str:
+        return summary_title(self.name, self.year, self.level)
+
+    @property
+    def body_count(self) -> int:
+        return self.bodies
+
+    @property
+    def extent(self) -> str:
+        names = "、".join(d.name for d in self.districts)
+        return f"{names}共 {len(self.districts)} 个区 {self.bodies} 个单位"
+
+    @property
+    def missing_count(self) -> int:
+        return self.missing
+
+    @property
+    def missing_groups(self) -> list:
+        return [(d.name, d.missing) for d in self.districts if d.missing]
+
+    @property
+    def notes(self) -> list[str]:
+        if not self.apart:
+            return []
+        names = "、".join(ry.district.name for ry in self.apart)
+        return [f"以下区的本年度使用其他格式，未计入全市合计：{names}。"]
+
+    def breakdown(self) -> tuple[str, str, list[tuple[str, dict]]]:
+        return "各区", "区", [(d.name, d.sums) for d in self.districts]
 
 
 def city_years(city: City) -> list[int]:

@@ -1,6 +1,7 @@
 import pytest
 
 from agencies.models import City, Role
+from reports.models import AnnualReport, ReportStatus
 from tests.factories import BodyFactory, DistrictFactory, RoleAssignmentFactory, UserFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
@@ -36,3 +37,10 @@ def city(people):
         "dong_reports": dong, "xi_reports": xi, "xi_admin": xi_admin, "xi_filler": xi_filler,
         "city_admin": city_admin, "other_city_admin": other_city_admin,
     }
+
+
+@pytest.fixture
+def desheng_approved(city):
+    """西城's second report (德胜), approved and not yet published: counted only with basis=approved."""
+    AnnualReport.objects.filter(pk=city["xi_reports"][1].pk).update(status=ReportStatus.APPROVED)
+    return city
