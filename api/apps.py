@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the token's OpenAPI description)
+        from . import permissions, schema  # noqa: F401  (registers the rules, the token's OpenAPI description)

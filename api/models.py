@@ -1,9 +1,11 @@
 """The upper level's read-only API (/api/v1/): its tokens and the record of every call.
 
-A token is issued by a 区管理员 for their district, with a name, scopes and an expiry; its secret is
-shown once and only its SHA-256 is stored (a random 256-bit secret needs no slow hash: nothing can
-be guessed from the digest). A token reads the districts of its set (`districts`): today always the
-one district of the administrator who issued it; a city-level token would hold several.
+A token is issued with a name, scopes and an expiry; its secret is shown once and only its SHA-256
+is stored (a random 256-bit secret needs no slow hash: nothing can be guessed from the digest). A
+token reads the districts of its set (`districts`). A district token (`city` empty) is issued by a
+区管理员 for their district and managed by that district's administrators; a city token (`city` set)
+is issued by a 市管理员 for all or some of the city's districts and managed by that city's
+administrators (api.access decides who sees and revokes which).
 """
 
 import pgtrigger
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from agencies.models import District
+from agencies.models import City, District
 from config.append_only import AppendOnly
 
 
@@ -26,8 +28,11 @@ class ApiToken(models.Model):
     prefix = models.CharField("前缀", max_length=16)
     secret_hash = models.CharField("密钥摘要（SHA-256）", max_length=64, unique=True)
     scopes = models.JSONField("权限范围", default=list)
-    # The districts the token reads. A district token: the one of its issuer (the hook for a city token).
+    # The districts the token reads: a district token, the one of its issuer; a city token, the city's chosen.
     districts = models.ManyToManyField(District, related_name="api_tokens", verbose_name="可读取的区")
+    # A city token: the city whose 市管理员 issued it and manage it (empty: a district token).
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens",
+                             verbose_name="签发的市")
     expires_at = models.DateTimeField("有效期至")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

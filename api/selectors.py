@@ -1,14 +1,19 @@
-"""What a token reads: everything is limited to the token's districts (ApiClient.district_ids).
+"""What a token reads: everything is limited to the token's districts (ApiClient.district_ids); a
+city's summary only by a token that reads every district of the city.
 
 Published values come from the portal's reading of a report (portal.selectors.PublicReport: the
 current published version's snapshot, or imported history) and are exported by the open-data code
 (portal.opendata.report_json), so the API and the public open data never disagree.
 """
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 
-from agencies.models import Body, District
+from agencies.models import Body, City, District
 from portal.selectors import PublicReport
+from reports.city.selectors import CitySummary
+from reports.city.selectors import city_summary as compile_city_summary
 from reports.models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.summary.summary import BASES, DistrictSummary, district_summary
@@ -17,7 +22,7 @@ DONE = ReportPdf.Status.DONE
 
 
 def districts(district_ids) -> list[District]:
-    return list(District.objects.filter(pk__in=district_ids).order_by("code"))
+    return list(District.objects.filter(pk__in=district_ids).select_related("city").order_by("code"))
 
 
 def bodies(district_ids, *, district: str = "", kind: str = ""):
@@ -77,3 +82,30 @@ def summary(district_ids, *, district: str, year: int, basis: str) -> DistrictSu
     if reporting_year is None:
         return None
     return district_summary(reporting_year, basis=basis if basis in BASES else "published")
+
+
+def city_summary(district_ids, *, city: str, year: int, basis: str) -> CitySummary | None:
+    """The city's summary (reports.city's own), if the token reads every one of the city's districts."""
+    found = City.objects.filter(code=city).first()
+    if found is None:
+        return None
+    city_districts = set(found.districts.values_list("pk", flat=True))
+    if not city_districts or not city_districts <= set(district_ids):
+        return None
+    result = compile_city_summary(found, year, basis=basis if basis in BASES else "published")
+    return result if result.districts else None
+
+
+def city_summary_json(result: CitySummary) -> dict:
+    """The city's summary as the API answers it: each district's part is its own summary's JSON."""
+    parts = [(d.reporting_year.district.code, d.as_json()) for d in result.districts]
+    return {
+        "city_code": result.city.code, "city": result.city.name, "year": result.year, "basis": result.basis,
+        "bodies": result.bodies, "missing": result.missing,
+        "districts": [{"district_code": code, "district": part["district"], "bodies": part["bodies"],
+                       "missing": part["missing"]} for code, part in parts],
+        "apart": [ry.district.code for ry in result.apart],
+        "cells": {cell_id: (str(value) if isinstance(value, Decimal) else value)
+                  for cell_id, value in result.sums.items()},
+        "rules": [{"id": r.rule_id, "ok": r.ok, "message": r.message} for r in result.rules],
+    }

@@ -10,6 +10,8 @@ from reports.summary.summary import BASES
 class DistrictSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="区代码")
     name = serializers.CharField(help_text="区名称")
+    city = serializers.CharField(source="city.code", allow_null=True, help_text="所属市的代码（不属于任何市为 null）")
+    city_name = serializers.CharField(source="city.name", allow_null=True, help_text="所属市的名称")
 
 
 class BodySerializer(serializers.Serializer):
@@ -108,6 +110,28 @@ class SummarySerializer(serializers.Serializer):
     basis = serializers.ChoiceField(choices=[(k, v[0]) for k, v in BASES.items()])
     bodies = serializers.IntegerField(help_text="计入汇总的报告数")
     missing = serializers.ListField(child=serializers.CharField(), help_text="未计入的单位")
+    cells = serializers.DictField(child=serializers.JSONField(), help_text="规范单元格编号 → 合计")
+    rules = RuleResultSerializer(many=True, help_text="硬性规则在合计上的结果")
+
+
+class CitySummaryDistrictSerializer(serializers.Serializer):
+    district_code = serializers.CharField()
+    district = serializers.CharField(help_text="区名称")
+    bodies = serializers.IntegerField(help_text="计入汇总的报告数")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="未计入的单位")
+
+
+class CitySummarySerializer(serializers.Serializer):
+    """The city summary of a year (reports.city.selectors.city_summary, as api.selectors.city_summary_json)."""
+
+    city_code = serializers.CharField()
+    city = serializers.CharField(help_text="市名称")
+    year = serializers.IntegerField()
+    basis = serializers.ChoiceField(choices=[(k, v[0]) for k, v in BASES.items()])
+    bodies = serializers.IntegerField(help_text="计入汇总的报告数（各区合计）")
+    missing = serializers.IntegerField(help_text="未计入的单位数（各区合计）")
+    districts = CitySummaryDistrictSerializer(many=True, help_text="计入汇总的各区")
+    apart = serializers.ListField(child=serializers.CharField(), help_text="报告年度格式不同、未计入合计的区（区代码）")
     cells = serializers.DictField(child=serializers.JSONField(), help_text="规范单元格编号 → 合计")
     rules = RuleResultSerializer(many=True, help_text="硬性规则在合计上的结果")
 

@@ -1,7 +1,8 @@
-"""Issuing and revoking API tokens (a 区管理员, for their district), and reading a presented secret.
+"""Issuing and revoking API tokens (a 区管理员 for their district, a 市管理员 for their city's
+districts: api.access decides), and reading a presented secret.
 
-Each write records an AdminAction (操作记录) in its transaction. The secret exists only in the value
-returned by api_token_create: the database keeps its SHA-256.
+Each write records an AdminAction (操作记录) in its transaction, in every district the token reads.
+The secret exists only in the value returned by api_token_create: the database keeps its SHA-256.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from agencies.errors import AdminError
 from agencies.models import AdminAction, District, User
 from config.dates import cn_date
 
+from .access import token_reach
 from .models import ApiToken, Scope
 
 SECRET_PREFIX = "nb_"  # noqa: S105  (the public marker of a token, not a secret)
@@ -33,8 +35,10 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_create(*, district: District, name: str, scopes: list[str], expires_at: datetime,
+def api_token_create(*, districts: list[District], name: str, scopes: list[str], expires_at: datetime,
                      by: User) -> IssuedToken:
+    """A token reading `districts`: a district token when they are the issuer's own as 区管理员, a city
+    token when they are some of the districts of a city the issuer administers; else AdminError."""
     name = name.strip()
     if not name:
         raise AdminError("请填写令牌名称。")
@@ -43,20 +47,29 @@ def api_token_create(*, district: District, name: str, scopes: list[str], expire
         raise AdminError("请至少选择一项权限范围。")
     if expires_at <= timezone.now():
         raise AdminError("有效期须晚于今天。")
+    districts = sorted(set(districts), key=lambda d: d.code)
+    city = token_reach(by).issuer(districts)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(name=name, prefix=secret[:12], secret_hash=secret_digest(secret),
                                     scopes=[s for s in Scope.values if s in scopes], expires_at=expires_at,
-                                    created_by=by)
-    token.districts.set([district])
-    admin_action_record(district=district, actor=by, kind=AdminAction.Kind.API_TOKEN_CREATED,
-                        summary=f"创建接口令牌“{name}”（{token.prefix}…），有效期至{cn_date(expires_at)}",
-                        data={"token": token.pk, "scopes": token.scopes, "expires_at": expires_at.isoformat()})
+                                    city=city, created_by=by)
+    token.districts.set(districts)
+    reads = "、".join(d.name for d in districts)
+    for district in districts:
+        summary = f"创建接口令牌“{name}”（{token.prefix}…），有效期至{cn_date(expires_at)}"
+        if city is not None:
+            summary += f"；{city.name}的令牌，可读取{reads}"
+        admin_action_record(district=district, actor=by, kind=AdminAction.Kind.API_TOKEN_CREATED, summary=summary,
+                            data={"token": token.pk, "scopes": token.scopes, "expires_at": expires_at.isoformat(),
+                                  "city": city.code if city else None, "districts": [d.code for d in districts]})
     return IssuedToken(token, secret)
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token_reach(by).manages(token):
+        raise AdminError(f"令牌“{token.name}”不是您这一级签发的，只有{_manager(token)}可以吊销。")
     if token.revoked_at is not None:
         raise AdminError(f"令牌“{token.name}”已于此前吊销。")
     token.revoked_at = timezone.now()
@@ -66,6 +79,12 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
         admin_action_record(district=district, actor=by, kind=AdminAction.Kind.API_TOKEN_REVOKED,
                             summary=f"吊销接口令牌“{token.name}”（{token.prefix}…）", data={"token": token.pk})
     return token
+
+
+def _manager(token: ApiToken) -> str:
+    if token.city is not None:
+        return f"{token.city.name}的市管理员"
+    return "、".join(d.name for d in token.districts.all()) + "的区管理员"
 
 
 def token_for_secret(secret: str) -> ApiToken | None:

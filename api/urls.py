@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/<id:pk>/values/", views.ReportValues.as_view(), name="report_values"),
     path("reports/<id:pk>/timeline/", views.ReportTimeline.as_view(), name="report_timeline"),
     path("summaries/<code:district>/<year:year>/", views.Summary.as_view(), name="summary"),
+    path("city-summaries/<code:city>/<year:year>/", views.CitySummary.as_view(), name="city_summary"),
     path("schema/", views.Schema.as_view(), name="schema"),
     path("docs/", docs.docs, name="docs"),
 ]

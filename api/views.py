@@ -211,3 +211,22 @@ class Summary(ApiView):
         if found is None:
             raise Http404
         return Response({"district_code": district, **found.as_json()})
+
+
+@extend_schema(tags=["汇总"], summary="市级汇总（令牌须能读取该市的全部区）",
+               description="与「全市 › 市级汇总」相同：各区汇总逐格相加，硬性规则在合计上重新核对；"
+                           "报告年度格式不同的区单列于 apart，不计入合计。",
+               parameters=[serializers.SummaryQuerySerializer,
+                           OpenApiParameter("city", str, OpenApiParameter.PATH, description="市代码"),
+                           OpenApiParameter("year", int, OpenApiParameter.PATH, description="报告年度")],
+               responses={200: serializers.CitySummarySerializer,
+                          404: OpenApiResponse(description="没有这个市的这一年度，或令牌不能读取该市的全部区"),
+                          **ERRORS})
+class CitySummary(ApiView):
+    query_serializer = serializers.SummaryQuerySerializer
+
+    def get(self, request, city, year):
+        found = selectors.city_summary(self.district_ids, city=city, year=year, **self.query())
+        if found is None:
+            raise Http404
+        return Response(selectors.city_summary_json(found))

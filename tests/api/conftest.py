@@ -6,6 +6,7 @@ from django.utils import timezone
 from api.models import Scope
 from api.services import api_token_create
 from reports.models import ReportEvent
+from tests.city.conftest import city  # noqa: F401  (tests/city's 北京市, used by two_cities)
 from tests.factories import BodyFactory, DistrictFactory, RoleAssignmentFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
@@ -33,8 +34,8 @@ def api_world(people):
 
 @pytest.fixture
 def issue_token(people):
-    def _issue(*, scopes=(Scope.READ,), district=None, by=None, days=30, name="市公开办"):
-        return api_token_create(district=district or people.district, name=name, scopes=list(scopes),
+    def _issue(*, scopes=(Scope.READ,), district=None, districts=None, by=None, days=30, name="市公开办"):
+        return api_token_create(districts=districts or [district or people.district], name=name, scopes=list(scopes),
                                 expires_at=timezone.now() + timedelta(days=days), by=by or people.admin)
 
     return _issue
@@ -49,3 +50,17 @@ def api(client):
         return client.get(f"/api/v1/{path}", **headers, **extra)
 
     return _get
+
+
+@pytest.fixture
+def two_cities(request):
+    """tests/city's 北京市 (东城 = the people's district, 西城 with its 区管理员 and 市管理员 city.admin)
+    and 上海市 (黄浦区, here given a body, a published 2025 report and its own 区管理员), so that
+    nothing of 上海 may reach a 北京 token and nothing of 北京 a 上海 one."""
+    beijing = request.getfixturevalue("city")
+    huangpu = beijing["other_city_admin"].role_assignments.get().city.districts.get()
+    body = BodyFactory(code="nanjingdonglu", name="南京东路街道办事处", district=huangpu)
+    year = ReportingYearFactory(district=huangpu, year=2025)
+    report = AnnualReportFactory(reporting_year=year, body=body, published=True, sections__seed=3)
+    admin = RoleAssignmentFactory(user__username="hp.admin", district_admin=True, district=huangpu).user
+    return {**beijing, "huangpu": huangpu, "hp_report": report, "hp_admin": admin}

@@ -16,7 +16,8 @@ def test_the_docs_page_loads_everything_from_this_site(page, live_server):
     # Swagger UI read the schema and drew every endpoint, grouped by tag.
     page.get_by_role("heading", name="年报数据接口").first.wait_for()
     page.locator(".opblock-summary-path", has_text="/api/v1/reports/{id}/values/").wait_for()
-    assert page.locator(".opblock-get").count() == 8
+    assert page.locator(".opblock-get").count() == 9
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/city-summaries/{city}/{year}/").count() == 1
     page.locator(".opblock-summary-path", has_text="/api/v1/districts/").click()
     page.get_by_text("令牌可读取的区").first.wait_for()
     page.wait_for_load_state("networkidle")

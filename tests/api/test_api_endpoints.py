@@ -14,7 +14,7 @@ def test_districts_are_the_tokens_own(api, api_world, issue_token):
     secret = issue_token().secret
     response = api("districts/", secret)
     assert response.status_code == 200
-    assert response.json() == [{"code": "110101", "name": "北京市东城区"}]
+    assert response.json() == [{"code": "110101", "name": "北京市东城区", "city": None, "city_name": None}]
 
 
 def test_bodies_of_the_district_only(api, api_world, issue_token):
@@ -113,7 +113,7 @@ def test_another_districts_summary_does_not_exist_for_the_token(api, api_world, 
 
 def test_the_other_districts_token_sees_only_its_own(api, api_world, issue_token):
     secret = issue_token(district=api_world["west"], by=api_world["west_admin"], name="西城").secret
-    assert api("districts/", secret).json() == [{"code": "110102", "name": "北京市西城区"}]
+    assert api("districts/", secret).json() == [{"code": "110102", "name": "北京市西城区", "city": None, "city_name": None}]
     assert [r["id"] for r in api("reports/", secret).json()["results"]] == [api_world["foreign"].pk]
     assert api(f"reports/{api_world['published'].pk}/", secret).status_code == 404
 

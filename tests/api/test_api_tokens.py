@@ -112,7 +112,7 @@ def test_the_schema_is_public_and_valid(client):
     paths = set(schema["paths"])
     assert paths == {"/api/v1/districts/", "/api/v1/bodies/", "/api/v1/years/", "/api/v1/reports/",
                      "/api/v1/reports/{id}/", "/api/v1/reports/{id}/values/", "/api/v1/reports/{id}/timeline/",
-                     "/api/v1/summaries/{district}/{year}/"}
+                     "/api/v1/summaries/{district}/{year}/", "/api/v1/city-summaries/{city}/{year}/"}
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert all(op["security"] == [{"BearerToken": []}] for item in schema["paths"].values() for op in item.values())
     assert all(set(item) == {"get"} for item in schema["paths"].values())  # read-only

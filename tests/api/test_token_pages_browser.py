@@ -42,7 +42,7 @@ def test_issue_use_and_revoke_a_token(page, live_server, login, api_world):
     row = page.locator("#api-tokens tbody tr", has_text="市政府信息公开办公室")
     expect(row).to_contain_text("有效")
     expect(row).to_contain_text("读取、时间线")
-    expect(row.locator("td").nth(6)).to_have_text("2")
+    expect(row.locator("td").nth(7)).to_have_text("2")
     assert secret not in page.content()
 
     row.get_by_role("button", name="吊销").click()
