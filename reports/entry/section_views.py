@@ -1,6 +1,6 @@
 """One section's page: the form, its autosave, and what the page needs to survive an expired sign-in.
 
-The page posts either the whole form (the 保存 buttons) or, from static/js/entry.js, a JSON body
+The page posts either the whole form (the 保存 buttons) or, from static/js/entry-autosave.js, a JSON body
 {version, cells, texts, choices}. Both become the same call to `report_section_save(merge=True)`:
 only what this person changed since the page was loaded is written, a field that someone else
 changed differently in between is shown side by side for the person to choose.
