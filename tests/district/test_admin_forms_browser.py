@@ -125,6 +125,31 @@ def test_assign_a_role_from_a_persons_page(page, live_server, people, login):
     assert RoleAssignment.objects.filter(user=people.filler, role=Role.DEPT_HEAD, body=people.other_body).exists()
 
 
+def test_the_role_form_never_offers_the_city_role(page, live_server, people, login):
+    """市管理员 is granted only by `manage.py city`: a 区管理员's role form does not offer it, while it
+    offers every role of a district, and a district role assigned with the form's button is listed."""
+    _person_page(page, login, people, people.other_filler)
+    form = page.locator("#role-assign-form")
+    role = form.get_by_label("角色")
+    expect(role.locator("option")).to_have_text(["填报人", "部门负责人", "主管主任", "区管理员"])
+    expect(role.locator("option", has_text="市管理员")).to_have_count(0)
+    expect(role.locator("option[value=city_admin]")).to_have_count(0)
+
+    role.select_option(label="区管理员")
+    form.get_by_label("起始日期").fill("2026-04-01")
+    form.get_by_role("button", name="分配角色").click()
+    expect(_messages(page)).to_contain_text(
+        f"已分配角色：{people.other_filler.display_name}任{people.district.name}区管理员。")
+    row = page.locator("#roles tr", has_text="区管理员")
+    expect(row).to_contain_text(people.district.name)
+    expect(row).to_contain_text("2026年4月1日")
+    # The form shown again after the assignment still does not offer it.
+    expect(page.locator("#role-assign-form").get_by_label("角色").locator("option", has_text="市管理员")).to_have_count(0)
+    assert RoleAssignment.objects.filter(user=people.other_filler, role=Role.DISTRICT_ADMIN,
+                                         district=people.district).exists()
+    assert not RoleAssignment.objects.filter(role=Role.CITY_ADMIN).exists()
+
+
 def test_reset_a_password_from_a_persons_page(page, live_server, people, login, browser):
     _person_page(page, login, people, people.filler)
     page.locator("#password-reset-form").get_by_role("button", name="重置密码").click()
