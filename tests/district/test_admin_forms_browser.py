@@ -28,6 +28,10 @@ def _body_page(page, login, people, name="东花市街道办事处"):
 
 def _person_page(page, login, people, person):
     login(page, people.admin)
+    _open_person(page, person)
+
+
+def _open_person(page, person):
     page.get_by_role("link", name="单位与人员").click()
     page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
     page.locator("#people").get_by_role("link", name=person.display_name, exact=True).click()
@@ -176,3 +180,84 @@ def test_a_control_character_in_a_name_is_refused_with_a_message(page, live_serv
     page.get_by_role("button", name="更名", exact=True).click()
     expect(page.locator("#body-rename-form")).to_contain_text("不能包含控制字符（U+202E）")
     assert Body.objects.get(code="donghuashi").name == "东花市街道办事处"
+
+
+def test_end_a_role_from_a_persons_page(page, live_server, people, login):
+    _person_page(page, login, people, people.other_filler)
+    row = page.locator("#roles tr", has_text="天坛街道办事处")
+    row.get_by_label("填报人的截止日期").fill("2026-06-30")
+    row.get_by_role("button", name="结束").click()
+    expect(_messages(page)).to_contain_text(f"已结束 {people.other_filler.display_name} 的填报人角色。")
+    row = page.locator("#roles tr", has_text="天坛街道办事处")
+    expect(row).to_contain_text("2026年6月30日")
+    expect(row.get_by_role("button", name="结束")).to_have_count(0)
+    expect(page.locator("section[aria-labelledby=log-heading] table")).to_contain_text("结束角色")
+    assert RoleAssignment.objects.get(user=people.other_filler, role=Role.FILLER).end_date == date(2026, 6, 30)
+
+
+def test_a_refused_role_end_says_why_and_keeps_the_role(page, live_server, people, login):
+    _person_page(page, login, people, people.other_filler)
+    row = page.locator("#roles tr", has_text="天坛街道办事处")
+    row.get_by_label("填报人的截止日期").fill("2018-12-31")  # before the role began (2019年1月1日)
+    row.get_by_role("button", name="结束").click()
+    expect(_messages(page)).to_contain_text("截止日期不能早于起始日期（2019年1月1日）。")
+    expect(page.locator("#roles tr", has_text="天坛街道办事处").get_by_role("button", name="结束")).to_have_count(1)
+    # Nor does an administrator end their own 区管理员 role.
+    _open_person(page, people.admin)
+    page.locator("#roles tr", has_text="区管理员").get_by_role("button", name="结束").click()
+    expect(_messages(page)).to_contain_text("不能结束自己的区管理员角色，请由其他区管理员操作。")
+    expect(page.locator("#roles tr", has_text="区管理员").get_by_role("button", name="结束")).to_have_count(1)
+    assert not RoleAssignment.objects.filter(end_date__isnull=False).exists()
+
+
+def _new_person_page(page, login, people):
+    login(page, people.admin)
+    page.get_by_role("link", name="单位与人员").click()
+    page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
+    page.get_by_role("link", name="新增人员", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("新增人员")
+    return page.locator("#person-create-form")
+
+
+def test_create_a_person_with_a_role_who_then_signs_in(page, live_server, people, login, browser):
+    form = _new_person_page(page, login, people)
+    expect(form.get_by_label("角色", exact=True).locator("option")).to_have_text(
+        ["（暂不分配）", "填报人", "部门负责人", "主管主任"])
+    form.get_by_label("登录名").fill("t.newcomer")
+    form.get_by_label("姓名").fill("韩新")
+    form.get_by_label("电子邮箱").fill("hanxin@example.cn")
+    form.get_by_label("单位").select_option(label="天坛街道办事处")
+    form.get_by_label("角色", exact=True).select_option(label="填报人")
+    form.get_by_label("角色起始日期").fill("2026-03-01")
+    form.get_by_role("button", name="新增人员").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("已新增人员：韩新")
+    expect(page.locator("#shown-username")).to_have_text("t.newcomer")
+    password = page.locator("#initial-password").inner_text()
+    assert password
+    page.get_by_role("link", name="查看人员").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("韩新")
+    row = page.locator("#roles tr", has_text="天坛街道办事处")
+    expect(row).to_contain_text("填报人")
+    expect(row).to_contain_text("2026年3月1日")
+    expect(page.locator("section[aria-labelledby=log-heading] table")).to_contain_text("新增人员")
+    # The new person signs in with the password shown once and is asked to change it first.
+    other = browser.new_context(locale="zh-CN")
+    try:
+        theirs = other.new_page()
+        login(theirs, User.objects.get(username="t.newcomer"), password=password)
+        expect(theirs).to_have_url(re.compile(r"/accounts/password/change/"))
+    finally:
+        other.close()
+
+
+def test_a_new_person_with_a_body_but_no_role_is_refused_and_nothing_created(page, live_server, people, login):
+    form = _new_person_page(page, login, people)
+    form.get_by_label("登录名").fill("t.halfdone")
+    form.get_by_label("姓名").fill("半填")
+    form.get_by_label("单位").select_option(label="天坛街道办事处")
+    form.get_by_role("button", name="新增人员").click()
+    expect(_messages(page)).to_contain_text("未保存")
+    expect(page.locator("#person-create-form")).to_contain_text("分配角色须同时选择单位和角色。")
+    expect(page.locator("#person-create-form").get_by_label("登录名")).to_have_value("t.halfdone")
+    assert not User.objects.filter(username="t.halfdone").exists()
