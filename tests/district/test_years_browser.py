@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies.models import AdminAction
+from config.dates import cn_date
 from reports.models import AnnualReport, ReportingYear
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
@@ -116,3 +117,55 @@ def test_a_local_format_is_shown_by_its_chinese_name(page, live_server, people, 
     row = page.locator("#years tr", has_text="2020年度")
     expect(row).to_contain_text("2019年格式（北京市）")
     expect(row).not_to_contain_text("beijing")
+
+
+def test_change_a_years_deadline_and_reminders_from_the_years_page(page, live_server, people, login):
+    today = timezone.localdate()
+    year = ReportingYearFactory(district=people.district, year=today.year - 1, deadline=today + timedelta(days=30),
+                                reminder_days=[14, 7, 3, 1])
+    later = today + timedelta(days=45)
+    _years_page(page, login, people)
+    page.locator("#years tr", has_text=f"{year.year}年度").get_by_role("link", name="截止日期与提醒").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{year.year}年度：截止日期与催报提醒")
+    form = page.locator("#year-schedule-form")
+    expect(form.get_by_label("报送截止日期")).to_have_value(year.deadline.isoformat())
+    expect(form.get_by_label("催报提醒（截止前天数）")).to_have_value("14,7,3,1")
+    form.get_by_label("报送截止日期").fill(later.isoformat())
+    form.get_by_label("催报提醒（截止前天数）").fill("3，10")
+    form.get_by_role("button", name="保存").click()
+
+    expect(page.locator(".messages")).to_contain_text("报送截止日期和催报提醒已保存。")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{year.year}年度报送进度")
+    expect(page.get_by_text("报送截止：")).to_contain_text(cn_date(later))
+    page.get_by_role("navigation", name="面包屑").get_by_role("link", name="报告年度").click()
+    row = page.locator("#years tr", has_text=f"{year.year}年度")
+    expect(row).to_contain_text(cn_date(later))
+    expect(row).to_contain_text("10、3")
+    year.refresh_from_db()
+    assert (year.deadline, year.reminder_days) == (later, [10, 3])
+    assert AdminAction.objects.filter(kind=AdminAction.Kind.YEAR_SCHEDULE_CHANGED).count() == 1
+
+
+def test_a_deadline_inside_the_year_or_unreadable_reminders_are_refused_with_a_message(page, live_server, people,
+                                                                                        login):
+    today = timezone.localdate()
+    deadline = today + timedelta(days=30)
+    year = ReportingYearFactory(district=people.district, year=today.year - 1, deadline=deadline,
+                                reminder_days=[14, 7, 3, 1])
+    _years_page(page, login, people)
+    page.locator("#years tr", has_text=f"{year.year}年度").get_by_role("link", name="截止日期与提醒").click()
+    form = page.locator("#year-schedule-form")
+    form.get_by_label("报送截止日期").fill(date(year.year, 12, 31).isoformat())
+    form.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("未保存")
+    expect(page.locator("#year-schedule-form")).to_contain_text("报送截止日期应在报告年度结束之后。")
+
+    form = page.locator("#year-schedule-form")
+    form.get_by_label("报送截止日期").fill((today + timedelta(days=40)).isoformat())
+    form.get_by_label("催报提醒（截止前天数）").fill("七天")
+    form.get_by_role("button", name="保存").click()
+    expect(page.locator("#year-schedule-form")).to_contain_text("催报提醒请填写截止日期前的天数，用逗号分隔")
+    expect(page.locator("#year-schedule-form").get_by_label("催报提醒（截止前天数）")).to_have_value("七天")
+    year.refresh_from_db()
+    assert (year.deadline, year.reminder_days) == (deadline, [14, 7, 3, 1])
+    assert not AdminAction.objects.filter(kind=AdminAction.Kind.YEAR_SCHEDULE_CHANGED).exists()
