@@ -55,3 +55,24 @@ def test_a_bad_file_is_explained_in_the_browser(page, live_server, people, login
     page.get_by_role("button", name="上传并预览").click()
     expect(page.locator(".messages")).to_contain_text("无法读取该文件")
     expect(page.get_by_role("heading", name="上传填好的统计表")).to_be_visible()
+
+
+def test_cancel_on_the_preview_stores_nothing(page, live_server, people, login):
+    report = make_report(people)
+    before = ReportContent.of(report).values
+    login(page, people.filler)
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    with page.expect_download() as download:
+        page.locator("#excel-links").get_by_role("link", name="下载").click()
+    content = fill(Path(download.value.path()).read_bytes(), {"s2.t6.r1.c1": 1472})
+    page.locator("#excel-links").get_by_role("link", name="上传填好的统计表").click()
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[{"name": "统计表.xlsx", "mimeType": XLSX, "buffer": content}])
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator('#excel-changes tr[data-cell="s2.t6.r1.c1"]')).to_contain_text("1472")
+
+    page.get_by_role("button", name="取消").click()
+    expect(page.locator(".messages")).to_contain_text("已取消，没有保存上传的统计表。")
+    expect(page).to_have_url(f"{live_server.url}/reports/{report.pk}/")
+    assert ReportContent.of(report).values == before
+    assert not ReportEvent.objects.filter(report=report, kind=ReportEvent.Kind.SAVED).exists()

@@ -111,6 +111,25 @@ def test_unread_cells_are_typed_in_from_the_source_then_confirmed(page, login, p
     assert stored.published_on == report.published_on  # printed under the report
 
 
+@pytest.mark.browser
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_gives_an_upload_up_with_the_pages_button(page, login, people, live_server,
+                                                             celery_worker_process, shared_media):
+    _open_import_page(page, login, people)
+    page.get_by_label("报告文件或 ZIP").set_input_files(
+        {"name": "旧年报.txt", "mimeType": "text/plain", "buffer": "这不是一份年度报告。".encode()})
+    page.get_by_role("button", name="上传并读取").click()
+    _wait_until_read(page)  # the worker is done with it before it is given up
+    expect(page.locator("#entry-0")).to_contain_text("旧年报.txt")
+    batch_url = page.url
+    page.get_by_role("button", name="放弃这次上传").click()
+    expect(page.locator(".messages")).to_contain_text("已放弃这次上传，未导入的文件已删除。")
+    expect(page.get_by_role("heading", name="导入历史报告")).to_be_visible()
+    assert page.goto(batch_url).status == 404  # its files are gone
+    assert not AnnualReport.objects.exists()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "filler", "head", "director", "other_filler", "admin"])
 def test_every_role_may_or_may_not_reach_the_import_page(people, role, settings, tmp_path):
