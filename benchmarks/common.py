@@ -56,6 +56,7 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0,
     from reports.generate import as_json, plausible_texts, plausible_values
     from reports.models import AnnualReport, ReportingYear, ReportSection, ReportStatus
     from reports.publishing.models import ReportPdf
+    from reports.publishing.search import format_text
 
     district, _ = District.objects.get_or_create(code=code, defaults={"name": name, "city": city})
     prefix = "b" if code == "110101" else f"d{code}-"
@@ -71,7 +72,7 @@ def generate_district(n_bodies: int, years=range(2020, 2026), *, start: int = 0,
             defaults={"format_version": "2019" if year <= 2020 else "2021", "deadline": ReportingYear.default_deadline(year)},
         )
         fmt = reporting_year.format
-        labels = "\n".join(dict.fromkeys(cell.label for cell in fmt.cells().values()))
+        labels = format_text(fmt)  # the headings, captions and labels every published version holds
         reports = AnnualReport.objects.bulk_create([
             AnnualReport(reporting_year=reporting_year, body=b, body_name=b.name, status=ReportStatus.PUBLISHED)
             for b in bodies

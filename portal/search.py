@@ -41,13 +41,27 @@ def hit(*, name: str, text: str, words: list[str]) -> Hit:
     lines of a search text) with the most different words; among those a sentence of the text
     before a heading or a table label, then the first."""
     pattern = _pattern(words)
+    found: dict[int, set[str]] = {}  # the content lines that hold a word (by where they start): the words
+    occurrences, content = 0, _content_start(text)
+    for match in pattern.finditer(text):  # one pass over the text, however long; most lines hold none
+        occurrences += 1
+        if match.start() >= content:
+            found.setdefault(text.rfind("\n", 0, match.start()) + 1, set()).add(match.group().casefold())
     best, best_key = "", (0, False)
-    for line in text.splitlines()[2:]:
-        key = (len({m.group().casefold() for m in pattern.finditer(line)}), line.endswith(SENTENCE_ENDS))
-        if key[0] and key > best_key:
+    for start, held in found.items():
+        end = text.find("\n", start)
+        line = text[start:end if end >= 0 else len(text)]
+        key = (len(held), line.endswith(SENTENCE_ENDS))
+        if key > best_key:
             best, best_key = line, key
-    return Hit(by_name=matches(name, words), occurrences=len(pattern.findall(text)),
-               snippet=snippet(best, pattern) if best else ())
+    return Hit(by_name=matches(name, words), occurrences=occurrences, snippet=snippet(best, pattern) if best else ())
+
+
+def _content_start(text: str) -> int:
+    """Where the third line (the first after the name and the title) starts."""
+    first = text.find("\n")
+    second = text.find("\n", first + 1) if first >= 0 else -1
+    return second + 1 if second >= 0 else len(text) + 1
 
 
 def snippet(line: str, pattern: re.Pattern) -> tuple[tuple[str, bool], ...]:

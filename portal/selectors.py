@@ -8,17 +8,21 @@ through its imported content. A report being corrected keeps showing its last pu
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import cached_property, reduce
+from operator import or_
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length, Replace, Upper
+from django.db.models.lookups import BuiltinLookup, IContains, Lookup
 from django.utils import timezone
 
 from agencies.models import BodyKind, District
+from reports.formats import get_format
 from reports.models import AnnualReport, ReportingYear, ReportStatus
 from reports.publishing.copies import docx_ensure
 from reports.publishing.document import AnnualReportDocument
 from reports.publishing.models import ReportPdf
-from reports.publishing.search import search_text
+from reports.publishing.search import format_text, search_text
 from reports.publishing.snapshot import snapshot_document
 from reports.selectors import ReportContent
 
@@ -153,9 +157,38 @@ def _uncased(word: str) -> bool:
     return word.upper() == word.lower()
 
 
+class _ILike(IContains):
+    """icontains as PostgreSQL's ILIKE, which the trigram index on the plain text answers (Django's
+    icontains, UPPER(text) LIKE UPPER(…), would need an index of UPPER(text)); elsewhere icontains."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = super(BuiltinLookup, self).process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+class _AnyOf(Lookup):
+    """`id IN (…)` for thousands of ids: on PostgreSQL one array parameter (= ANY(%s::bigint[])), which
+    the planner knows the length of, rather than thousands of parameters to build, send and parse."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(pk) for pk in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
+        if not self.rhs:
+            return "0 = 1", tuple(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+
 def _holds(field: str, word: str) -> Q:
-    """A Chinese word has no case: a plain LIKE, many times cheaper than UPPER() of a long text."""
-    return Q(**{f"{field}__{'contains' if _uncased(word) else 'icontains'}": word})
+    """A Chinese word has no case: a plain LIKE, many times cheaper than folding the case of a long text."""
+    return Q(**{f"{field}__contains": word}) if _uncased(word) else Q(_ILike(F(field), word))
 
 
 def _folded(expression, word: str):
@@ -165,12 +198,42 @@ def _folded(expression, word: str):
 
 @dataclass
 class Search:
-    """The reports found, best first, as their ids (so that one page of them is fetched, not all),
-    and what is needed to show why each was found."""
+    """The reports found, best first, as a sequence of ids that a Paginator pages: counted and paged in
+    SQL (only the page shown is fetched), and what is needed to show why each was found."""
 
     words: list[str]
-    ids: list[int]  # best first
+    found: QuerySet  # the reports found, best first
     imported_texts: dict[int, str]
+    ranked: list[int] | None = field(default=None, init=False)  # at most RANK_LIMIT ids, best first
+
+    def count(self) -> int:
+        return self.totals["count"]
+
+    @property
+    def published(self) -> int:
+        return self.totals["published"]
+
+    @cached_property
+    def totals(self) -> dict:
+        public = Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=DONE)) | Q(
+            imported=True, status=ReportStatus.PUBLISHED)
+        return self.found.aggregate(count=Count("pk"), published=Count("pk", filter=public))
+
+    def __getitem__(self, index: slice) -> list[int]:
+        """The ids of a page. At most RANK_LIMIT found are ranked by how often the words occur (all of
+        them at once: a few hundred ids); more are listed in the portal's order, one page at a time."""
+        if self.count() > RANK_LIMIT:
+            return list(self.found.values_list("pk", flat=True)[index])
+        if self.ranked is None:
+            occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", w), _folded(Value(w), w),
+                                                                   Value("")))) / len(w) for w in self.words]
+            counted = _current_versions().filter(report=OuterRef("pk")).annotate(
+                occurrences=sum(occurrences[1:], occurrences[0])).values("occurrences")[:1]
+            found = self.found.annotate(occurrences=Subquery(counted))
+            order = list(found.query.order_by)
+            self.ranked = list(found.order_by(order[0], F("occurrences").desc(nulls_last=True), *order[1:])
+                                .values_list("pk", flat=True))
+        return self.ranked[index]
 
     def page(self, ids: list[int]) -> list[PublicReport]:
         order = {pk: index for index, pk in enumerate(ids)}
@@ -183,14 +246,45 @@ class Search:
         return items
 
 
+def _by_text(reports: QuerySet, words: list[str], formats) -> Q:
+    """The reports whose current version's search text holds every word.
+
+    A word in the format's headings, captions or labels (format_text) is in every published version
+    of the format: no text is read for it. The other words are looked for in the texts of the year's
+    reports only, given as a list of ids, and the reports found are given as a list of ids to the
+    queries that count and page them, so that no text is searched twice. The trigram index
+    answers a word with three letters in a row (pg_trgm takes trigrams of runs of letters and
+    digits; CJK characters are letters in the cluster's locale, C.UTF-8: show_trgm('政府信息公开')
+    gives seven) without reading the texts that lack it; a two-character word (疫情) has no trigram
+    and is read in each of the year's texts. Without the list the planner, which does not know what
+    reading a long text costs, may read every year's texts instead."""
+    by_rest: dict[tuple[str, ...], list[Q]] = {}
+    for version, variant in formats:
+        constant = format_text(get_format(version, variant or None)).casefold()
+        rest = tuple(w for w in words if w.casefold() not in constant)
+        by_rest.setdefault(rest, []).append(Q(reporting_year__format_version=version,
+                                              reporting_year__format_variant=variant))
+    found = []
+    for rest, of_formats in by_rest.items():
+        of_format = reduce(or_, of_formats)
+        if not rest:
+            found.append(of_format & Q(Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=DONE))))
+            continue
+        in_year = list(reports.filter(of_format).order_by().values_list("pk", flat=True))
+        texts = _current_versions().filter(_AnyOf(F("report_id"), in_year))
+        for word in rest:
+            texts = texts.filter(_holds("search_text", word))
+        found.append(Q(_AnyOf(F("pk"), list(texts.order_by().values_list("report_id", flat=True)))))
+    return reduce(or_, found, Q(pk__in=[]))
+
+
 def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> Search | None:
     """The year's reports whose body name or published text holds every word of the query, best
     first: found by name, then by how often the words occur. None when the query has no words.
 
-    At city scale (thousands of reports in a year) each text is read once: one pass finds the
-    versions that hold the words, one counts the words in those found (at most RANK_LIMIT of them;
-    beyond that, how often a word occurs says nothing), and only the page shown is fetched. A
-    Chinese word is matched by a plain LIKE, not UPPER() of every text.
+    At city scale (thousands of reports in a year) most texts are not read at all (see _by_text):
+    the found are counted and paged in SQL, ranked by how often the words occur only when there are
+    at most RANK_LIMIT of them (beyond that, it says nothing), and only the page shown is fetched.
 
     Only what was published is searched: the current version's search text, imported history not
     yet rendered by its stored text, and the body name of a report not yet published. Never a
@@ -199,26 +293,17 @@ def year_search(*, year: int, query: str, kind: str = "", district: str = "") ->
     if not words:
         return None
     reports = _of_year(year, kind, district)
-    in_year = list(reports.values_list("pk", flat=True))
-    texts = _current_versions().filter(report_id__in=in_year)
     by_name = Q()
     for word in words:
-        texts = texts.filter(_holds("search_text", word))
         by_name &= _holds("body_name", word) | _holds("body__name", word)
-    by_text = list(texts.values_list("report_id", flat=True))
-    named = set(reports.filter(by_name).values_list("pk", flat=True))
     unrendered = {r.pk: _text_of(r) for r in reports.filter(imported=True, status=ReportStatus.PUBLISHED).exclude(
         pdf_versions__status=DONE)}
     unrendered = {pk: text for pk, text in unrendered.items() if search.matches(text, words)}
-    found = set(by_text) | named | set(unrendered)
-    counted = by_text if len(found) <= RANK_LIMIT else []
-    occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", word), _folded(Value(word), word),
-                                                           Value("")))) / len(word) for word in words]
-    counts = dict(_current_versions().filter(report_id__in=counted or [0]).annotate(
-        occurrences=sum(occurrences[1:], occurrences[0])).values_list("report_id", "occurrences"))
-    position = {pk: index for index, pk in enumerate(in_year)}  # the portal's order
-    ranked = sorted(found, key=lambda pk: (pk not in named, -(counts.get(pk) or 0), position[pk]))
-    return Search(words, ranked, unrendered)
+    years = ReportingYear.objects.filter(year=year, **({"district__code": district} if district else {}))
+    formats = set(years.values_list("format_version", "format_variant"))
+    found = reports.filter(by_name | _by_text(reports, words, formats) | Q(pk__in=list(unrendered)))
+    named = Case(When(by_name, then=Value(0)), default=Value(1))
+    return Search(words, found.order_by(named, *reports.query.order_by), unrendered)
 
 
 def _text_of(report: AnnualReport) -> str:

@@ -98,9 +98,9 @@ def home(request):
     if year:
         reports = selectors.year_reports(year=year, kind=kind, district=district)
         found = selectors.year_search(year=year, kind=kind, query=query, district=district) if query else None
-        page = Paginator(found.ids if found else reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(found if found else reports, PAGE_SIZE).get_page(request.GET.get("page"))
         items = found.page(list(page.object_list)) if found else selectors.listed(page.object_list)
-        published = selectors.published_count(reports.filter(pk__in=found.ids) if found else reports)
+        published = found.published if found else selectors.published_count(reports)
     return render(request, "portal/home.html", {
         "years": years, "year": year, "kind": kind, "query": query, "kinds": BodyKind.choices, "items": items,
         "districts": districts if len(districts) > 1 else [], "district": district,

@@ -118,6 +118,20 @@ def part_view(part, texts: dict) -> PartView:
     return PartView(part.key, part.title, paragraphs, part.guidance, part.required, text)
 
 
+def section_views(fmt, values: dict, texts: dict) -> list[SectionView]:
+    """The six sections of a report of this format with these values and texts (an empty report of
+    the format with none: what every report of it shows)."""
+    views = []
+    for section in fmt.sections:
+        view = SectionView(section.key, section.number, section.title)
+        view.tables = [table_view(fmt, t, values) for t in section.tables]
+        for part in section.parts:
+            target = view.notes if section.tables else view.parts
+            target.append(part_view(part, texts))
+        views.append(view)
+    return views
+
+
 @dataclass
 class AnnualReportDocument:
     """A report ready to print: title, preamble and the six sections."""
@@ -143,16 +157,7 @@ class AnnualReportDocument:
 
     @property
     def sections(self) -> list[SectionView]:
-        views = []
-        texts = self.content.texts if self.content else {}
-        for section in self.format.sections:
-            view = SectionView(section.key, section.number, section.title)
-            view.tables = [table_view(self.format, t, self.values) for t in section.tables]
-            for part in section.parts:
-                target = view.notes if section.tables else view.parts
-                target.append(part_view(part, texts))
-            views.append(view)
-        return views
+        return section_views(self.format, self.values, self.content.texts if self.content else {})
 
     def places_of(self, character: str) -> list[str]:
         """Where a character is printed, in the words of the report (its title, a section, a part)."""

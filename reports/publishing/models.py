@@ -6,9 +6,8 @@ it, and the error of a failed render. A version that is `done` is never changed 
 shows its snapshot (`content`), never the live sections, and every done version stays downloadable.
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models.functions import Upper
 
 from reports.models import AnnualReport
 
@@ -55,9 +54,10 @@ class ReportPdf(models.Model):
         verbose_name = verbose_name_plural = "发布版本"
         ordering = ["report", "version"]
         indexes = [
-            # Trigram index for the portal's search (UPPER(search_text) LIKE UPPER('%…%'), Django's
-            # icontains). PostgreSQL only: the migration skips it on SQLite (the demo).
-            GinIndex(OpClass(Upper("search_text"), name="gin_trgm_ops"), name="reportpdf_search_trgm"),
+            # Trigram index for the portal's search: search_text LIKE '%…%' (a Chinese word) and ILIKE
+            # (a word with letters; pg_trgm folds case itself). PostgreSQL only: the migration skips it
+            # on SQLite (the demo).
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="reportpdf_search_text_trgm"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["report", "version"], name="one_row_per_report_version"),
