@@ -9,4 +9,4 @@ class PublishingConfig(AppConfig):
     verbose_name = "发布"
 
     def ready(self):
-        from . import permissions, receivers  # noqa: F401  (rules; the report_approved receiver)
+        from . import permissions, receivers, warmup  # noqa: F401  (rules; the report_approved receiver; a worker's start)

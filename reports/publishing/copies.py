@@ -3,11 +3,15 @@ from that version's own snapshot, never changed once stored (a correction adds t
 copy and keeps the earlier ones).
 
 Who makes them (decided so that no version is ever without one, and nobody has to remember a step):
-- the publish task, right after it published the PDF, in the same task (tasks.publish);
-- the publish task again whenever it runs for a report that has nothing left to render: it is
+- their own task (tasks.make_word_copies), queued when a version is published, behind every waiting
+  render (enqueue.py): a render does only what the PDF needs, and at the January peak the workers
+  publish the PDFs first and make the copies when no render waits;
+- the publish task whenever it runs for a report that has nothing left to render: it is
   idempotent, so a redelivered or re-queued render adds a missing copy and changes nothing else;
-- the portal's download, on the first request for a version that has none (versions published
-  before Word copies existed, such as an older demo database): made once, stored, then served like
+- the sweep (celery beat), which queues the copies still missing long after their version was
+  published once no render waits (a message lost while the broker was down);
+- the portal's download, on the first request for a version that has none (its task has not run
+  yet, or versions published before Word copies existed): made once, stored, then served like
   the PDF; `manage.py make_word_copies` makes every missing one ahead of time.
 Two makers at once store one copy: the row is locked when the copy is put in place, and the later
 one discards its file.

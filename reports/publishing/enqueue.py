@@ -1,5 +1,12 @@
-"""Queueing a render, by the task's name: services, receivers and the sweep queue renders without
-importing the task module, so that imports run one way (tasks → services → selectors)."""
+"""Queueing a render or a Word copy, by the task's name: services, receivers and the sweep queue them
+without importing the task module, so that imports run one way (tasks → services → selectors).
+
+Both go to the default queue. On Redis (every deployment but the demo's filesystem broker) a message's
+priority picks the list it waits in, and a worker always takes from the highest first (kombu's Redis
+transport: 0 before 3, 6, 9). Renders are sent at the default priority (0) and Word copies at the
+lowest (9): at the January peak the workers publish every waiting PDF first and make the Word copies
+when no render waits; the portal makes a copy still missing on its first download (copies.py).
+"""
 
 import structlog
 from celery import current_app
@@ -7,14 +14,26 @@ from celery import current_app
 log = structlog.get_logger(__name__)
 
 RENDER_TASK = "publishing.render_report_pdf"
+WORD_TASK = "publishing.make_word_copies"
+WORD_PRIORITY = 9  # the lowest of kombu's Redis priority steps (0, 3, 6, 9)
+_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def enqueue_render(report_id: int) -> bool:
     """Queue the render; a broker that is down is logged, not raised: the sweep queues it later."""
+    return _send(RENDER_TASK, report_id, "pdf_render_enqueue_failed")
+
+
+def enqueue_word_copies(report_id: int) -> bool:
+    """Queue the Word copies of the report's published versions that have none, behind every render;
+    a broker that is down is logged, not raised: the sweep queues it later."""
+    return _send(WORD_TASK, report_id, "docx_enqueue_failed", priority=WORD_PRIORITY)
+
+
+def _send(task: str, report_id: int, failure: str, **options) -> bool:
     try:
-        current_app.send_task(RENDER_TASK, args=(report_id,), retry=True, retry_policy={
-            "max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1})
+        current_app.send_task(task, args=(report_id,), retry=True, retry_policy=_RETRY_POLICY, **options)
     except Exception as exc:  # kombu/redis connection errors: the approval has committed anyway
-        log.warning("pdf_render_enqueue_failed", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
+        log.warning(failure, report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
         return False
     return True

@@ -31,8 +31,8 @@ class ReportPdf(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField("文件大小（字节）", null=True, blank=True)
     page_count = models.PositiveIntegerField("页数", null=True, blank=True)
-    # The Word copy of the same version (reports/publishing/copies.py): made by the publish task right
-    # after the PDF, or on first download for a version published before Word copies existed.
+    # The Word copy of the same version (reports/publishing/copies.py): made by its own task, queued
+    # behind the renders when the version is published, or on first download if it is not there yet.
     docx = models.FileField("Word 文件", max_length=255, blank=True, storage=pdf_storage)
     docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64, blank=True)
     docx_size = models.PositiveIntegerField("Word 文件大小（字节）", null=True, blank=True)

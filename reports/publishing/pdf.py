@@ -200,6 +200,20 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+_FONTS = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint FontConfiguration, made once and kept: without it every render loads
+    Fontconfig's configuration and a new Pango font map, and opens and measures its faces again."""
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONTS.config = FontConfiguration()
+    return config
+
+
 def render_html_to_pdf(html: str) -> RenderedPdf:
     """WeasyPrint alone on ready HTML (also what the benchmark compares against). Raises
     MissingGlyphs when a character could not be printed with any installed font."""
@@ -208,7 +222,8 @@ def render_html_to_pdf(html: str) -> RenderedPdf:
     _lean_font_data()
 
     with _missing_glyphs() as missing:
-        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(**PDF_OPTIONS)
+        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+            font_config=font_config(), **PDF_OPTIONS)
         pdf = document.write_pdf(**PDF_OPTIONS)
     if missing:
         log.warning("pdf_missing_glyphs", characters=[f"U+{ord(c):04X}" for c in missing])

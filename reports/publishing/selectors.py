@@ -49,6 +49,20 @@ def reports_to_sweep(now=None):
             .exclude(Exists(busy)).order_by("updated_at").values_list("pk", flat=True))
 
 
+def copies_to_sweep(now=None):
+    """Reports with a version published more than PUBLISHING_SWEEP_AFTER ago and still without its Word
+    copy, while no render waits (no approved report) or runs: the copies are queued behind every
+    render, so during a backlog they are late, not lost; once it has drained, a copy still missing
+    lost its message (the broker was down when its version was published)."""
+    now = now or timezone.now()
+    cutoff = now - settings.PUBLISHING_SWEEP_AFTER
+    rendering = ReportPdf.objects.filter(status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff)
+    if AnnualReport.objects.filter(status=ReportStatus.APPROVED).exists() or rendering.exists():
+        return ReportPdf.objects.none().values_list("report_id", flat=True)
+    return (ReportPdf.objects.filter(status=ReportPdf.Status.DONE, docx="", published_at__lte=cutoff)
+            .order_by("report_id").values_list("report_id", flat=True).distinct())
+
+
 def render_stalled(report: AnnualReport, now=None) -> bool:
     """An approved report whose render is lost: the sweep queues it again, an administrator may too."""
     return report.status == ReportStatus.APPROVED and reports_to_sweep(now).filter(pk=report.pk).exists()

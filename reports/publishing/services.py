@@ -7,6 +7,7 @@ changes go through reports.workflow.report_transition only.
 """
 
 import hashlib
+from functools import partial
 
 import structlog
 from django.conf import settings
@@ -19,7 +20,7 @@ from ..signals import report_published
 from ..timeline import event_record
 from ..workflow import report_transition
 from .claims import Claim
-from .enqueue import enqueue_render
+from .enqueue import enqueue_render, enqueue_word_copies
 from .models import ReportPdf
 from .selectors import render_stalled
 from .storage import discard, move_into_place, pdf_name, pdf_storage, write_temporary
@@ -98,6 +99,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
         event_record(report=report, kind=ReportEvent.Kind.PUBLISHED, from_status=report.status,
                      to_status=report.status, data={**data, "imported": True})
     log.info("report_published", report=report.pk, version=pdf.version, size=pdf.size, pages=page_count)
+    transaction.on_commit(partial(enqueue_word_copies, report.pk))  # behind every waiting render
     return True
 
 

@@ -10,6 +10,13 @@ tests (`manage.py make_signing_cert`; with NIANBAO_SIGNING_SELF_SIGNED the first
 
 Nothing here loads more than the PDF in hand and two small PEM files; no network is used (no
 timestamp authority, no revocation fetching).
+
+Cost per signature (a worker signs report after report): loading an RSA key validates it (tens of
+milliseconds), and pyHanko's SimpleSigner loaded it three times per signature (the PEM file, then the
+key again for the size estimate's dry run and for the signature itself). The signer is therefore
+made once per process and kept while the key material is the same (`_signer` is keyed by the files'
+identity and the passphrase, so a renewed certificate or key is picked up by the next signature),
+and `_KeptKeySigner` signs with the key object it loaded once.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import asyncio
 import datetime as dt
 import fcntl
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
@@ -139,15 +147,84 @@ def _ready_config() -> SigningConfig | None:
     return config
 
 
+_SIGNERS: dict[tuple, object] = {}
+_SIGNERS_LOCK = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple:
+    stat = path.stat()
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def _signer(config: SigningConfig):
+    """The signer of this key material, made once per process (see the module's docstring)."""
+    try:
+        identity = (tuple(_file_identity(p) for p in (config.key, config.cert, *config.chain)), config.passphrase)
+    except OSError as exc:
+        raise SigningError(f"签名证书或私钥无法读取：{exc}") from exc
+    with _SIGNERS_LOCK:
+        signer = _SIGNERS.get(identity)
+        if signer is None:
+            signer = _load_signer(config)
+            _SIGNERS.clear()  # only the current key material is kept
+            _SIGNERS[identity] = signer
+    return signer
+
+
+def _load_signer(config: SigningConfig):
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load(str(config.key), str(config.cert),
+    loaded = signers.SimpleSigner.load(str(config.key), str(config.cert),
                                        ca_chain_files=[str(p) for p in config.chain] or None,
                                        key_passphrase=config.passphrase)
-    if signer is None:  # pyHanko logs the reason and returns None
+    if loaded is None:  # pyHanko logs the reason and returns None
         raise SigningError("签名证书或私钥无法读取（文件损坏或口令错误）。")
-    return signer
+    return _kept_key_signer_class()(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                                    cert_registry=loaded.cert_registry)
+
+
+_KEPT_KEY_SIGNER = None
+
+
+def _kept_key_signer_class():
+    """SimpleSigner that signs with the cryptography key object it loaded once, for the mechanisms
+    our keys use (RSA PKCS#1 v1.5 and PSS, ECDSA); any other mechanism goes through pyHanko's own code."""
+    global _KEPT_KEY_SIGNER
+    if _KEPT_KEY_SIGNER is not None:
+        return _KEPT_KEY_SIGNER
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+
+    class KeptKeySigner(signers.SimpleSigner):
+        _private_key = None
+
+        def private_key(self):
+            if self._private_key is None:
+                self._private_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            return self._private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algorithm = mechanism.signature_algo
+            except ValueError:
+                algorithm = mechanism["algorithm"].native
+            key = self.private_key()
+            if algorithm == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            if algorithm == "rsassa_pss" and isinstance(key, RSAPrivateKey):
+                padding, hash_algorithm = process_pss_params(mechanism["parameters"])
+                return key.sign(data, padding, hash_algorithm)
+            if algorithm == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, signature_algorithm=ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            return super().sign_raw(data, digest_algorithm)
+
+    _KEPT_KEY_SIGNER = KeptKeySigner
+    return KeptKeySigner
 
 
 def sign_pdf(pdf_bytes: bytes) -> bytes:

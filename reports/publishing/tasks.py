@@ -10,7 +10,11 @@ Delivery guarantees, and why the task is written the way it is:
   exponential back-off; every countdown and the hard time limit stay far below the Redis
   visibility_timeout (6 h), so a running or waiting render is never redelivered behind its back.
 - Anything else is a real failure: 发布失败 with its reason, which a district administrator retries.
-- `publishing_sweep` (celery beat) re-queues approved reports whose render never started or died.
+- `publishing_sweep` (celery beat) re-queues approved reports whose render never started or died,
+  and the Word copies still missing once no render waits.
+- The Word copy of a published version is its own task (`make_word_copies`), queued when the version
+  is published, at the lowest priority (enqueue.py): a render does only what the PDF needs, and at the
+  peak the workers publish every waiting PDF before they make the copies.
 """
 
 import os
@@ -24,9 +28,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from . import pdf as pdf_engine
 from . import services
-from .enqueue import RENDER_TASK, enqueue_render
+from .enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render, enqueue_word_copies
 from .search import search_text
-from .selectors import pending_claim, reports_to_sweep
+from .selectors import copies_to_sweep, pending_claim, reports_to_sweep
 from .signing import sign_pdf
 
 log = structlog.get_logger(__name__)
@@ -40,7 +44,8 @@ def _worker_name(task) -> str:
 
 
 def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
-    """One attempt at publishing a report (the task body, callable without Celery)."""
+    """One attempt at publishing a report (the task body, callable without Celery). The published
+    version's Word copy is queued when the publication commits (services.render_publish)."""
     from ..models import AnnualReport
     from .snapshot import snapshot_document, snapshot_of
 
@@ -67,7 +72,6 @@ def publish(report_id: int, *, task_id: str = "", worker: str = "") -> str:
         log.exception("pdf_render_error", report=report_id)
         services.render_fail(claim=claim, reason=f"生成 PDF 出错：{type(exc).__name__}: {exc}")
         return "failed"
-    word_copies(report_id)
     return "published" if published else "duplicate"
 
 
@@ -135,12 +139,40 @@ def render_report_pdf(self, report_id: int) -> str:
         pdf_engine.release_memory()  # the next render of this process starts from a trimmed heap
 
 
+@shared_task(
+    bind=True, name=WORD_TASK, acks_late=True, reject_on_worker_lost=True,
+    soft_time_limit=settings.PUBLISHING_SOFT_TIME_LIMIT, time_limit=settings.PUBLISHING_TIME_LIMIT,
+    max_retries=MAX_RETRIES,
+)
+def make_word_copies(self, report_id: int) -> str:
+    """The Word copies of the report's published versions that have none (idempotent: a copy already
+    made is left as it is). Transient errors retry; past them the portal makes the copy on its first
+    download, and the sweep queues it again."""
+    try:
+        word_copies(report_id)
+    except TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            log.warning("docx_gave_up", report=report_id, error=f"{type(exc).__name__}: {exc}"[:300])
+            return "failed"
+        raise self.retry(exc=exc, countdown=min(5 * 2 ** self.request.retries, 120),
+                         priority=WORD_PRIORITY) from exc
+    finally:
+        pdf_engine.release_memory()
+    return "done"
+
+
 @shared_task(name="publishing.sweep", acks_late=True)
 def publishing_sweep() -> int:
-    """Queue again every approved report that has waited too long for its PDF."""
+    """Queue again every approved report that has waited too long for its PDF, and, while no render
+    waits, the Word copies still missing long after their version was published."""
     ids = list(reports_to_sweep())
     for report_id in ids:
         enqueue_render(report_id)
     if ids:
         log.info("publishing_sweep_requeued", reports=ids)
+    copies = list(copies_to_sweep())
+    for report_id in copies:
+        enqueue_word_copies(report_id)
+    if copies:
+        log.info("publishing_sweep_requeued_copies", reports=copies)
     return len(ids)

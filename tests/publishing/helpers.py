@@ -18,6 +18,16 @@ def beijing_2020_report(**kwargs):
     return AnnualReportFactory(reporting_year=year, **kwargs)
 
 
+def publish_with_word_copy(report_id: int) -> str:
+    """What the worker does for an approved report, in this process: the render task, then the Word
+    copy task its publication queues (on commit, which a test's transaction never reaches)."""
+    from reports.publishing.tasks import make_word_copies, publish
+
+    outcome = publish(report_id)
+    assert make_word_copies(report_id) == "done"
+    return outcome
+
+
 def pdftotext(path, *mode: str) -> str:
     return subprocess.run(["pdftotext", *mode, str(path), "-"], check=True, capture_output=True,
                           text=True).stdout

@@ -188,3 +188,37 @@ def test_signing_works_inside_a_running_event_loop_too(tmp_path):
     with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: no loop of Playwright's around
         (tmp_path / "signed.pdf").write_bytes(pool.submit(asyncio.run, inside()).result())
     assert_signed_by_the_district(tmp_path / "signed.pdf")
+
+
+def test_the_key_is_loaded_once_per_process_and_a_renewed_certificate_is_used_from_the_next_signature(
+        settings, tmp_path, monkeypatch):
+    """A worker signs report after report: the key is read and checked once (not three times a
+    signature), and a certificate renewed on disk signs the very next PDF."""
+    from reports.publishing import signing
+    from reports.publishing.pdf import render_html_to_pdf
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    signing.make_self_signed(key, cert, name="第一张证书人民政府")
+    settings.NIANBAO_SIGNING_KEY, settings.NIANBAO_SIGNING_CERT = str(key), str(cert)
+    settings.NIANBAO_SIGNING_PASSPHRASE, settings.NIANBAO_SIGNING_CHAIN = "", []
+    loads = []
+    load = signing._load_signer
+    monkeypatch.setattr(signing, "_load_signer", lambda config: loads.append(config) or load(config))
+    from cryptography.hazmat.primitives import serialization
+
+    key_loads = []
+    der = serialization.load_der_private_key
+    monkeypatch.setattr(serialization, "load_der_private_key", lambda *a, **k: key_loads.append(1) or der(*a, **k))
+    unsigned = render_html_to_pdf('<html lang="zh-Hans"><p>同一把密钥</p></html>').pdf
+
+    for n in range(3):
+        (tmp_path / f"{n}.pdf").write_bytes(signing.sign_pdf(unsigned))
+        status = pyhanko_status((tmp_path / f"{n}.pdf").read_bytes(), cert)
+        assert status.bottom_line and status.signing_cert.subject.native["common_name"] == "第一张证书人民政府"
+    assert len(loads) == 1 and len(key_loads) == 1  # pyHanko's own signer loaded the key twice a signature
+
+    signing.make_self_signed(key, cert, name="续期证书人民政府", overwrite=True)
+    renewed = signing.sign_pdf(unsigned)
+    status = pyhanko_status(renewed, cert)
+    assert status.bottom_line and status.signing_cert.subject.native["common_name"] == "续期证书人民政府"
+    assert len(loads) == 2

@@ -16,11 +16,11 @@ from docx.shared import Mm
 from pyquery import PyQuery
 
 from reports.formats import available_formats
-from reports.models import ReportStatus
+from reports.models import AnnualReport, ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.publishing.tasks import publish
 from reports.workflow import report_transition
-from tests.publishing.helpers import pdftotext
+from tests.publishing.helpers import pdftotext, publish_with_word_copy
 from tests.publishing.word_helpers import (
     Grid,
     assert_merges_follow_the_layout,
@@ -45,7 +45,7 @@ def _close(length, millimetres) -> bool:
 def _published(people, *, year=2025, variant=""):
     reporting_year = ReportingYearFactory(district=people.district, year=year, format_variant=variant)
     report = AnnualReportFactory(reporting_year=reporting_year, body=people.body, approved=True)
-    assert publish(report.pk) == "published"
+    assert publish_with_word_copy(report.pk) == "published"
     report.refresh_from_db()
     return report
 
@@ -212,7 +212,7 @@ def test_a_correction_keeps_the_first_versions_word_copy_and_adds_the_second(cli
     client.logout()
     assert client.get(f"/portal/reports/{report.pk}/v2.docx").status_code == 404  # not yet published
     _approve_again(report, people)
-    assert publish(report.pk) == "published"
+    assert publish_with_word_copy(report.pk) == "published"
 
     first.refresh_from_db()
     second = report.pdf_versions.get(version=2)
@@ -307,7 +307,7 @@ def test_a_word_copy_that_fails_leaves_the_publication_and_the_portal_makes_it_l
     monkeypatch.setattr(word, "render", broken)
     reporting_year = ReportingYearFactory(district=people.district, year=2025)
     report = AnnualReportFactory(reporting_year=reporting_year, body=people.body, approved=True)
-    assert publish(report.pk) == "published"
+    assert publish_with_word_copy(report.pk) == "published"  # the copy's task ran and logged its error
     report.refresh_from_db()
     assert report.status == ReportStatus.PUBLISHED and not report.pdf_versions.get().docx
     monkeypatch.undo()
@@ -323,7 +323,7 @@ def test_imported_history_gets_its_word_copy_with_the_numbers_as_published(peopl
         pytest.skip("../shared is not beside the project")
     report = report_import(body=people.body, year=2020, text=seed_path().read_text(encoding="utf-8"),
                            variant="beijing").report
-    assert publish(report.pk) == "published"
+    assert publish_with_word_copy(report.pk) == "published"
     pdf = report.pdf_versions.get()
     word = open_docx(pdf)
     fmt = report.format
@@ -334,3 +334,61 @@ def test_imported_history_gets_its_word_copy_with_the_numbers_as_published(peopl
     assert grid.text(t9.header_depth(), t9.row_label_width() + 1) == "132.6444"  # 采购总金额, as published
     assert "+337" in [grid.text(r, c) for word_table in word.tables for grid in [Grid(word_table)]
                       for r in range(len(word_table.rows)) for c in range(grid.columns)]
+
+
+def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication_commits(
+        people, django_capture_on_commit_callbacks, monkeypatch):
+    """The render does only what the PDF needs: the Word copy is its own task, sent when the version's
+    publication commits, at the lowest priority (workers take every waiting render first)."""
+    from celery import current_app
+
+    from reports.publishing.enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render
+    from reports.publishing.tasks import make_word_copies
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: sent.append((name, args, options)))
+    reporting_year = ReportingYearFactory(district=people.district, year=2025)
+    report = AnnualReportFactory(reporting_year=reporting_year, body=people.body, approved=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publish(report.pk) == "published"
+    pdf = report.pdf_versions.get()
+    assert pdf.is_done and not pdf.docx  # published without waiting for its copy
+    assert [(name, args, options.get("priority")) for name, args, options in sent] == [
+        (WORD_TASK, (report.pk,), WORD_PRIORITY)]
+    enqueue_render(report.pk)
+    assert sent[-1][0] == RENDER_TASK and sent[-1][2].get("priority") is None  # renders: the default, first
+
+    assert make_word_copies(report.pk) == "done"  # what the worker then runs
+    pdf.refresh_from_db()
+    assert pdf.docx and pdf.docx_sha256 and open_docx(pdf).paragraphs[0].text == report.title
+    stored = pdf.docx.name
+    assert make_word_copies(report.pk) == "done"  # idempotent: a second message changes nothing
+    pdf.refresh_from_db()
+    assert pdf.docx.name == stored
+
+
+def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monkeypatch, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.publishing import tasks
+
+    queued = {"render": [], "word": []}
+    monkeypatch.setattr(tasks, "enqueue_render", lambda pk: queued["render"].append(pk))
+    monkeypatch.setattr(tasks, "enqueue_word_copies", lambda pk: queued["word"].append(pk))
+    reporting_year = ReportingYearFactory(district=people.district, year=2025)
+    old = AnnualReportFactory(reporting_year=reporting_year, body=people.body, published=True)
+    assert not old.pdf_versions.get().docx
+    ReportPdf.objects.filter(report=old).update(published_at=timezone.now() - timedelta(minutes=10))
+    recent = AnnualReportFactory(reporting_year=reporting_year, body=people.other_body, published=True)
+    ReportPdf.objects.filter(report=recent).update(published_at=timezone.now())
+
+    waiting = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
+                                  body=people.body, approved=True)
+    tasks.publishing_sweep()
+    assert queued["word"] == []  # a render waits: the copies are behind it, late and not lost
+
+    AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)  # its PDF is out
+    tasks.publishing_sweep()
+    assert queued["word"] == [old.pk]  # the recent version's copy is still on its way

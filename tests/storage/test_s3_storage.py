@@ -12,14 +12,13 @@ from pyquery import PyQuery
 from reports.importing import batch, tasks
 from reports.publishing.models import ReportPdf
 from reports.publishing.storage import read_stored
-from reports.publishing.tasks import publish
-from tests.publishing.helpers import beijing_2020_report
+from tests.publishing.helpers import beijing_2020_report, publish_with_word_copy
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
 
 
 def _published(report):
-    assert publish(report.pk) == "published"
+    assert publish_with_word_copy(report.pk) == "published"
     return ReportPdf.objects.get(report=report, status=ReportPdf.Status.DONE)
 
 
