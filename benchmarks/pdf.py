@@ -131,6 +131,9 @@ def main():
     stop = start_services()
     workdir = Path(tempfile.mkdtemp(prefix="nianbao-bench-pdf-"))
     try:
+        from tests.services import make_signing_cert
+
+        make_signing_cert(workdir / "signing")  # the publish task signs every PDF (as in the tests)
         setup_django()
         from reports.models import AnnualReport
         from reports.publishing.enqueue import enqueue_render
