@@ -35,7 +35,8 @@ def _page(request, reach: TokenReach, form, status=200):
         token.district_names = [d.name for d in sorted(token.districts.all(), key=lambda d: d.code)]
         token.managed = reach.manages(token)
         if token.state_label == "有效" and token.managed:
-            token.revoke_form = ApiTokenRevokeForm(action=reverse("api_tokens:revoke", args=[token.pk]))
+            token.revoke_form = ApiTokenRevokeForm(action=reverse("api_tokens:revoke", args=[token.pk]),
+                                                   form_id=f"api-token-revoke-{token.pk}")
     return render(request, "api/tokens.html", {
         "form": form, "tokens": tokens, "docs_url": reverse("api:docs"),
         "as_district": bool(reach.districts), "as_city": bool(reach.cities),

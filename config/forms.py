@@ -46,18 +46,29 @@ class DateInput(forms.DateInput):
 
 
 class ActionForm(forms.Form):
-    """A crispy form that knows where it is sent (`action`, required) and what its button says."""
+    """A crispy form that knows where it is sent (`action`, required), its id on the page (`form_id`,
+    required: a class's own, or one per instance when a page shows several, e.g. a revoke form per row)
+    and what its button says.
+
+    The id also names the button (`<form_id>-submit`): crispy would give every button `submit-id-submit`,
+    once per form on the page."""
 
     submit_label = "保存"
     form_id = ""
 
-    def __init__(self, *args, action: str, **kwargs):
+    def __init__(self, *args, action: str, form_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if not action:
             raise ValueError(f"{type(self).__name__} needs the URL it is sent to.")
+        form_id = form_id or self.form_id
+        if not form_id:
+            raise ValueError(f"{type(self).__name__} needs its id on the page (form_id).")
+        self.form_id = form_id
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_method = "post"
-        if self.form_id:
-            self.helper.form_id = self.form_id
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.form_id = form_id
+        self.set_submit_label(self.submit_label)
+
+    def set_submit_label(self, label: str) -> None:
+        self.helper.inputs = [Submit("submit", label, css_id=f"{self.form_id}-submit")]

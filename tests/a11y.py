@@ -18,3 +18,18 @@ def axe_violations(page) -> list[dict]:
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
     }""", WCAG_TAGS)
+
+
+
+def repeated_ids(page) -> dict[str, int]:
+    """The ids that several elements of the page as it is now (its scripts and htmx panels drawn) carry,
+    with how many; and, as "action on <tag>", the elements other than a <form> that carry `action`."""
+    return page.evaluate("""() => {
+        const found = {};
+        document.querySelectorAll('[id]').forEach(e => { found[e.id] = (found[e.id] || 0) + 1; });
+        Object.keys(found).forEach(id => { if (found[id] < 2) delete found[id]; });
+        document.querySelectorAll('[action]:not(form)').forEach(e => {
+            const key = 'action on <' + e.tagName.toLowerCase() + '>';
+            found[key] = (found[key] || 0) + 1; });
+        return found;
+    }""")

@@ -72,6 +72,7 @@ class Crawl:
     found: list = field(default_factory=list)  # (method, action, data as rendered) of every form
     send: bool = True  # False: only read the forms (tests/test_fuzz_forms.py sends them its own way)
     per_route_limit: int = PER_ROUTE
+    pages: list | None = None  # a list: (path, html) of every page read is kept in it (tests/layout/test_unique_ids.py)
 
     def login(self):
         if self.user is not None:
@@ -184,7 +185,10 @@ def _crawl(client, user, **options) -> Crawl:
                 crawl.problems.append(f"GET {path} answered {response.status_code}")
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
-            links = _check_page(crawl, path, response.content.decode(), match)
+            html = response.content.decode()
+            if crawl.pages is not None:
+                crawl.pages.append((path, html))
+            links = _check_page(crawl, path, html, match)
             if depth < MAX_DEPTH:
                 following += links
         frontier = following

@@ -1,4 +1,3 @@
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
@@ -55,7 +54,7 @@ class YearOpenForm(ActionForm):
         data = self.data.copy()
         data["confirmed"] = token
         self.data = data
-        self.helper.inputs = [Submit("submit", button)]
+        self.set_submit_label(button)
 
 
 class YearScheduleForm(ActionForm):

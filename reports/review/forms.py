@@ -11,15 +11,27 @@ BLANK_ROWS = 3
 
 
 class _ActionForm(forms.Form):
+    """The review page shows several of these forms at once: each names its fields' ids apart
+    (approve_expected_status, return_expected_status…), so that no id is on the page twice."""
+
+    id_prefix = ""
     expected_status = forms.ChoiceField(choices=ReportStatus.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
 
 class StatusForm(_ActionForm):
     """Submit and withdraw: nothing but the status seen."""
 
+    id_prefix = "status"
+
 
 class ApproveForm(_ActionForm):
     """保密审查 and the opinion: every point of secrecy.POINTS ticked, an opinion written."""
+
+    id_prefix = "approve"
 
     points = forms.MultipleChoiceField(label="保密审查（逐项确认）", choices=secrecy.CHOICES, required=False,
                                        widget=forms.CheckboxSelectMultiple,
@@ -42,6 +54,8 @@ class ApproveForm(_ActionForm):
 
 
 class ReturnForm(_ActionForm):
+    id_prefix = "return"
+
     reason = forms.CharField(label="退回理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "退回修改须写明退回理由。"})
 
@@ -68,6 +82,8 @@ class ReturnForm(_ActionForm):
 
 class AssignReviewerForm(_ActionForm):
     """指定审核人: one of the district's reviewers who did not edit the report."""
+
+    id_prefix = "assign"
 
     reviewer = forms.TypedChoiceField(label="指定审核人", coerce=int, empty_value=None,
                                       widget=forms.Select(attrs={"class": "form-select"}),

@@ -42,7 +42,7 @@ def test_the_city_administrator_issues_uses_and_revokes_a_city_token(page, live_
     expect(district_row).to_contain_text("由签发方吊销")
     expect(district_row.get_by_role("button", name="吊销")).to_have_count(0)
 
-    form = page.locator("form#api-token-create-form")
+    form = page.locator("#api-token-create-form")
     expect(form.get_by_label("北京市东城区")).to_be_checked()
     expect(form.get_by_label("北京市西城区")).to_be_checked()
     expect(form.get_by_label("上海市黄浦区")).to_have_count(0)
@@ -51,9 +51,9 @@ def test_the_city_administrator_issues_uses_and_revokes_a_city_token(page, live_
     form.get_by_label("北京市东城区").uncheck()
     form.get_by_label("北京市西城区").uncheck()
     form.get_by_role("button", name="创建令牌").click()
-    expect(page.locator("form#api-token-create-form").get_by_text("请至少选择一个区")).to_be_visible()
+    expect(page.locator("#api-token-create-form").get_by_text("请至少选择一个区")).to_be_visible()
     assert ApiToken.objects.filter(city__isnull=False).count() == 0
-    form = page.locator("form#api-token-create-form")
+    form = page.locator("#api-token-create-form")
     expect(form.get_by_label("名称")).to_have_value("省政府信息公开办公室")
     form.get_by_label("北京市东城区").check()
     form.get_by_label("北京市西城区").check()

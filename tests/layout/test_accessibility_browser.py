@@ -1,9 +1,11 @@
 """axe-core (WCAG 2.1 AA and best practice) finds nothing on the portal's pages, the pages of filling in a
-report, and the reviewers' and administrators' main pages, on a desktop screen and on a 390 px phone."""
+report, and the reviewers' and administrators' main pages, on a desktop screen and on a 390 px phone; and
+once their scripts and htmx panels have drawn, no id is on the page twice (axe no longer checks that;
+tests/layout/test_unique_ids.py checks the pages as the server sends them)."""
 
 import pytest
 
-from tests.a11y import axe_violations
+from tests.a11y import axe_violations, repeated_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,6 +16,7 @@ def assert_no_violations(page, url, screen):
     page.goto(url)
     page.wait_for_load_state("networkidle")  # htmx panels and entry.js have drawn what they draw
     assert axe_violations(page) == [], f"{url} ({screen})"
+    assert repeated_ids(page) == {}, f"{url} ({screen}): the same id on several elements"
 
 
 @pytest.mark.parametrize("screen", SCREENS)
