@@ -227,7 +227,7 @@ class Search:
         if self.ranked is None:
             occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", w), _folded(Value(w), w),
                                                                    Value("")))) / len(w) for w in self.words]
-            counted = _current_versions().filter(report=OuterRef("pk")).annotate(
+            counted = _current_versions().order_by().filter(report=OuterRef("pk")).annotate(
                 occurrences=sum(occurrences[1:], occurrences[0])).values("occurrences")[:1]
             found = self.found.annotate(occurrences=Subquery(counted))
             order = list(found.query.order_by)
@@ -238,7 +238,7 @@ class Search:
     def page(self, ids: list[int]) -> list[PublicReport]:
         order = {pk: index for index, pk in enumerate(ids)}
         reports = sorted(_base().filter(pk__in=ids), key=lambda report: order[report.pk])
-        texts = dict(_current_versions().filter(report_id__in=ids).values_list("report_id", "search_text"))
+        texts = dict(_current_versions().order_by().filter(report_id__in=ids).values_list("report_id", "search_text"))
         items = listed(reports)
         for item in items:
             text = texts.get(item.report.pk) or self.imported_texts.get(item.report.pk) or ""
