@@ -14,8 +14,8 @@ KINDS = ("filler", "reviewer", "public", "admin")
 
 
 def renders_drained(since, load_start, load_end, timeout):
-    """Waits for the renders enqueued since `since` to finish; their numbers (see the module's
-    docstring for what "rate" is; "old_rate" is the figure printed before, kept beside it)."""
+    """Waits for the renders enqueued since `since` to finish; their numbers ("rate" is the figure of
+    peak.py's last line, see its docstring; "old_rate" is the figure printed before, kept beside it)."""
     from reports.models import AnnualReport, ReportEvent, ReportStatus
     from reports.publishing.models import ReportPdf
 
@@ -34,7 +34,8 @@ def renders_drained(since, load_start, load_end, timeout):
         approved.setdefault(event.report_id, event.created_at)
     out = {"enqueued": len(approved), "done": len(done), "failed": sum(1 for r in rows if r["status"] == S.FAILED),
            "left": waiting.count(), "rate": 0.0, "old_rate": 0.0, "in_load": 0, "busy": 0.0, "drain": None,
-           "each": None, "wait": None}
+           "each": None, "wait": None,
+           "copies": runs.filter(status=S.DONE).exclude(docx="").count()}  # Word copies come after the renders
     if not done:
         return out
     first = min(r["created_at"] for r in rows)
@@ -169,7 +170,8 @@ def print_report(args, samples, renders, duration, cpu=None):
     wait = f"{renders['wait']:.1f} s" if renders["wait"] is not None else "—"
     print(f"renders: {renders['enqueued']} enqueued by approvals ({args.backlog} of them in one burst), "
           f"{renders['done']} published, {renders['failed']} failed, {renders['left']} left after "
-          f"{args.drain_timeout} s; drained {drain}; {each}; waited {wait} in the queue on average")
+          f"{args.drain_timeout} s; drained {drain}; {each}; waited {wait} in the queue on average; "
+          f"{renders.get('copies', 0)} Word copies made by then (queued behind the renders)")
     print(f"renders during the load: {renders['in_load']} published in {renders['busy']:.1f} s with the queue "
           f"not empty: {renders['rate']:.2f}/s (the figure below); from the first claimed to the last published: "
           f"{renders['old_rate']:.2f}/s (the figure printed before, bounded by how often approvals arrive)")
@@ -181,10 +183,13 @@ def print_report(args, samples, renders, duration, cpu=None):
         print(f"CPU during the load ({span:.0f} s × {cores} cores = {span * cores:.0f} core-seconds; "
               f"machine busy {cpu['machine']:.0f}): {parts}; everything else on the machine "
               f"{max(0.0, cpu['machine'] - ours):.0f}")
-        if cpu.get("per_render") is not None:
+        if cpu.get("per_render"):
+            web = sum(v for k, v in groups.items() if k != "render workers") / span
             print(f"render workers: {cpu['per_render']:.2f} CPU-seconds per published render, load and drain "
                   f"(Word copies made meanwhile included); at 2/s that is {2 * cpu['per_render']:.1f} of the "
-                  f"{cores} cores")
+                  f"{cores} cores, beside the {web:.2f} cores the web, the database and Locust took; on a machine "
+                  f"running nothing else, at most {max(0.0, cores - web) / cpu['per_render']:.1f}/s "
+                  f"(the cores left ÷ CPU-seconds per render: an upper bound, not a measurement)")
     errors = sum(f[1] for k, f in fig.items() if k in (*KINDS, "baseline")) + renders["failed"] + renders["left"]
     worst = max(ratios.values(), default=0.0)
     worst_kind = max(ratios, key=ratios.get) if ratios else "—"

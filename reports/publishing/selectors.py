@@ -7,7 +7,7 @@ with their snapshot; never a draft, never live section data.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportStatus
@@ -49,6 +49,11 @@ def reports_to_sweep(now=None):
             .exclude(Exists(busy)).order_by("updated_at").values_list("pk", flat=True))
 
 
+# At most this many reports' copies a sweep (every 2 minutes): made in well under 2 minutes, so that a
+# database of versions published before Word copies existed is filled in without queueing duplicates.
+SWEEP_COPIES = 100
+
+
 def copies_to_sweep(now=None):
     """Reports with a version published more than PUBLISHING_SWEEP_AFTER ago and still without its Word
     copy, while no render waits (no approved report) or runs: the copies are queued behind every
@@ -59,8 +64,9 @@ def copies_to_sweep(now=None):
     rendering = ReportPdf.objects.filter(status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff)
     if AnnualReport.objects.filter(status=ReportStatus.APPROVED).exists() or rendering.exists():
         return ReportPdf.objects.none().values_list("report_id", flat=True)
-    return (ReportPdf.objects.filter(status=ReportPdf.Status.DONE, docx="", published_at__lte=cutoff)
-            .order_by("report_id").values_list("report_id", flat=True).distinct())
+    missing = (ReportPdf.objects.filter(status=ReportPdf.Status.DONE, docx="", published_at__lte=cutoff)
+               .values("report_id").annotate(first=Min("published_at")).order_by("first", "report_id"))
+    return missing.values_list("report_id", flat=True)[:SWEEP_COPIES]
 
 
 def render_stalled(report: AnnualReport, now=None) -> bool:

@@ -372,7 +372,7 @@ def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monk
 
     from django.utils import timezone
 
-    from reports.publishing import tasks
+    from reports.publishing import selectors, tasks
 
     queued = {"render": [], "word": []}
     monkeypatch.setattr(tasks, "enqueue_render", lambda pk: queued["render"].append(pk))
@@ -392,3 +392,11 @@ def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monk
     AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)  # its PDF is out
     tasks.publishing_sweep()
     assert queued["word"] == [old.pk]  # the recent version's copy is still on its way
+
+    older = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2023),
+                                body=people.body, published=True)
+    ReportPdf.objects.filter(report=older).update(published_at=timezone.now() - timedelta(days=400))
+    monkeypatch.setattr(selectors, "SWEEP_COPIES", 1)  # a bounded batch a sweep, the longest waiting first
+    queued["word"].clear()
+    tasks.publishing_sweep()
+    assert queued["word"] == [older.pk]
