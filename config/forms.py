@@ -50,19 +50,20 @@ class ActionForm(forms.Form):
     required: a class's own, or one per instance when a page shows several, e.g. a revoke form per row)
     and what its button says.
 
-    The id also names the button (`<form_id>-submit`): crispy would give every button `submit-id-submit`,
-    once per form on the page."""
+    The id also names the button (`<form_id>-submit`: crispy would give every button `submit-id-submit`)
+    and the fields (`<form_id>-name`, not `id_name`), so that two forms on one page never share an id."""
 
     submit_label = "保存"
     form_id = ""
 
     def __init__(self, *args, action: str, form_id: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
         if not action:
             raise ValueError(f"{type(self).__name__} needs the URL it is sent to.")
         form_id = form_id or self.form_id
         if not form_id:
             raise ValueError(f"{type(self).__name__} needs its id on the page (form_id).")
+        kwargs.setdefault("auto_id", f"{form_id}-%s")
+        super().__init__(*args, **kwargs)
         self.form_id = form_id
         self.helper = FormHelper()
         self.helper.form_action = action

@@ -13,10 +13,13 @@ from datetime import timedelta
 
 import lxml.html
 import pytest
+from crispy_forms.utils import render_crispy_form
+from django import forms
 from django.utils import timezone
 
 from api.models import Scope
 from api.services import api_token_create
+from config.forms import ActionForm
 from tests.city.conftest import city  # noqa: F401  (a fixture: 北京市 with its 市管理员)
 from tests.test_crawl_forms import ROLES, _crawl, world  # noqa: F401  (world is a fixture)
 
@@ -72,6 +75,27 @@ def test_the_check_finds_a_repeated_id_and_a_stray_action():
                                         "/p/: id “f” on 2 elements (div, form)",
                                         "/p/: <div action=“/x/”> outside a <form>"]
     assert id_problems("/p/", '<form id="f" action="/x/"><div id="g"></div></form>') == []
+
+
+class Choices(ActionForm):
+    districts = forms.MultipleChoiceField(choices=[("a", "东城"), ("b", "西城")], widget=forms.CheckboxSelectMultiple)
+    kind = forms.ChoiceField(choices=[("r", "读取"), ("w", "写入")], widget=forms.RadioSelect)
+
+
+def test_a_staff_form_carries_its_id_and_action_on_the_form_alone():
+    """Checkbox and radio groups (crispy's radio_checkbox_select.html) get none of the form's attributes,
+    and the button is named after the form, so that two forms on one page never share an id."""
+    html = "".join(render_crispy_form(Choices(action="/x/", form_id=f"row-{n}")) for n in (1, 2))
+    assert id_problems("/p/", html) == []
+    doc = lxml.html.fromstring(f"<div>{html}</div>")
+    assert [(f.get("id"), f.get("action")) for f in doc.xpath("//*[@action]")] == [("row-1", "/x/"), ("row-2", "/x/")]
+    assert doc.xpath("//input[@type='submit']/@id") == ["row-1-submit", "row-2-submit"]
+    assert len(doc.xpath("//input[@type='checkbox' or @type='radio']")) == 8
+
+
+def test_a_staff_form_without_an_id_is_refused():
+    with pytest.raises(ValueError, match="form_id"):
+        Choices(action="/x/")
 
 
 @pytest.mark.parametrize("role", ROLES)
