@@ -8,12 +8,26 @@ through its imported content. A report being corrected keeps showing its last pu
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from functools import cached_property, reduce
+from functools import reduce
 from operator import or_
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Length, Replace, Upper
-from django.db.models.lookups import BuiltinLookup, IContains, Lookup
+from django.db.models.lookups import BuiltinLookup, GreaterThan, IContains, Lookup
 from django.utils import timezone
 
 from agencies.models import BodyKind, District
@@ -153,6 +167,15 @@ def _current_versions():
     return ReportPdf.objects.filter(status=DONE).exclude(Exists(later))
 
 
+def _has_done() -> Exists:
+    return Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=DONE))
+
+
+def _published() -> Q:
+    """Of a report in a query of reports: published (a done version, or imported history)."""
+    return Q(_has_done()) | Q(imported=True, status=ReportStatus.PUBLISHED)
+
+
 def _uncased(word: str) -> bool:
     return word.upper() == word.lower()
 
@@ -198,42 +221,59 @@ def _folded(expression, word: str):
 
 @dataclass
 class Search:
-    """The reports found, best first, as a sequence of ids that a Paginator pages: counted and paged in
-    SQL (only the page shown is fetched), and what is needed to show why each was found."""
+    """The reports found, best first, as a sequence of ids that a Paginator pages: one query gives the
+    page asked for with how many were found and published (window functions over all found), and
+    only that page is fetched. And what is needed to show why each was found."""
 
     words: list[str]
-    found: QuerySet  # the reports found, best first
+    found: QuerySet  # the reports found, by name first, then in the portal's order
     imported_texts: dict[int, str]
-    ranked: list[int] | None = field(default=None, init=False)  # at most RANK_LIMIT ids, best first
+    number: object = 1  # the page asked for, as the Paginator reads it
+    per_page: int = 50
+    pages: dict[int, list[int]] = field(default_factory=dict, init=False)  # the ids by where a page starts
+    totals: tuple[int, int] | None = field(default=None, init=False)  # (found, published)
 
     def count(self) -> int:
-        return self.totals["count"]
+        if self.totals is None:
+            try:
+                number = max(1, int(str(self.number)))
+            except ValueError:
+                number = 1
+            self._fetch((number - 1) * self.per_page)
+        if self.totals is None:  # a page past the last one was asked for: counted alone
+            self.totals = tuple(self.found.aggregate(n=Count("pk"), p=Count("pk", filter=_published())).values())
+        return self.totals[0]
 
     @property
     def published(self) -> int:
-        return self.totals["published"]
-
-    @cached_property
-    def totals(self) -> dict:
-        public = Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=DONE)) | Q(
-            imported=True, status=ReportStatus.PUBLISHED)
-        return self.found.aggregate(count=Count("pk"), published=Count("pk", filter=public))
+        self.count()
+        return self.totals[1]
 
     def __getitem__(self, index: slice) -> list[int]:
-        """The ids of a page. At most RANK_LIMIT found are ranked by how often the words occur (all of
-        them at once: a few hundred ids); more are listed in the portal's order, one page at a time."""
-        if self.count() > RANK_LIMIT:
-            return list(self.found.values_list("pk", flat=True)[index])
-        if self.ranked is None:
-            occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", w), _folded(Value(w), w),
-                                                                   Value("")))) / len(w) for w in self.words]
-            counted = _current_versions().order_by().filter(report=OuterRef("pk")).annotate(
-                occurrences=sum(occurrences[1:], occurrences[0])).values("occurrences")[:1]
-            found = self.found.annotate(occurrences=Subquery(counted))
-            order = list(found.query.order_by)
-            self.ranked = list(found.order_by(order[0], F("occurrences").desc(nulls_last=True), *order[1:])
-                                .values_list("pk", flat=True))
-        return self.ranked[index]
+        if index.start not in self.pages:
+            self._fetch(index.start)
+        return self.pages[index.start][:index.stop - index.start]
+
+    def _fetch(self, start: int):
+        """A page of ids, with the totals. The found are ranked by how often the words occur when
+        there are at most RANK_LIMIT of them; beyond that it says nothing, and no text is read for it
+        (PostgreSQL and SQLite evaluate a CASE's branches lazily)."""
+        found = Window(Count("pk"))
+        occurrences = [(Length("search_text") - Length(Replace(_folded("search_text", w), _folded(Value(w), w),
+                                                               Value("")))) / len(w) for w in self.words]
+        counted = _current_versions().order_by().filter(report=OuterRef("pk")).annotate(
+            occurrences=sum(occurrences[1:], occurrences[0])).values("occurrences")[:1]
+        order = list(self.found.query.order_by)
+        rows = list(self.found.annotate(
+            found=found, public=Window(Sum(Case(When(_published(), then=Value(1)), default=Value(0)))),
+            occurrences=Case(When(GreaterThan(found, RANK_LIMIT), then=Value(None)), default=Subquery(counted)),
+        ).order_by(order[0], F("occurrences").desc(nulls_last=True), *order[1:]).values_list(
+            "pk", "found", "public")[start:start + self.per_page])
+        self.pages[start] = [row[0] for row in rows]
+        if rows:
+            self.totals = (rows[0][1], rows[0][2])
+        elif start == 0:
+            self.totals = (0, 0)
 
     def page(self, ids: list[int]) -> list[PublicReport]:
         order = {pk: index for index, pk in enumerate(ids)}
@@ -246,8 +286,9 @@ class Search:
         return items
 
 
-def _by_text(reports: QuerySet, words: list[str], formats) -> Q:
-    """The reports whose current version's search text holds every word.
+def _by_text(reports: QuerySet, words: list[str], formats, by_name: Q) -> Q:
+    """The reports whose current version's search text holds every word (of those not found by name:
+    a body's name, in every report of the body, is found without reading thousands of texts).
 
     A word in the format's headings, captions or labels (format_text) is in every published version
     of the format: no text is read for it. The other words are looked for in the texts of the year's
@@ -268,9 +309,9 @@ def _by_text(reports: QuerySet, words: list[str], formats) -> Q:
     for rest, of_formats in by_rest.items():
         of_format = reduce(or_, of_formats)
         if not rest:
-            found.append(of_format & Q(Exists(ReportPdf.objects.filter(report=OuterRef("pk"), status=DONE))))
+            found.append(of_format & Q(_has_done()))
             continue
-        in_year = list(reports.filter(of_format).order_by().values_list("pk", flat=True))
+        in_year = list(reports.filter(of_format).exclude(by_name).order_by().values_list("pk", flat=True))
         texts = _current_versions().filter(_AnyOf(F("report_id"), in_year))
         for word in rest:
             texts = texts.filter(_holds("search_text", word))
@@ -278,7 +319,8 @@ def _by_text(reports: QuerySet, words: list[str], formats) -> Q:
     return reduce(or_, found, Q(pk__in=[]))
 
 
-def year_search(*, year: int, query: str, kind: str = "", district: str = "") -> Search | None:
+def year_search(*, year: int, query: str, kind: str = "", district: str = "", page: object = 1,
+                per_page: int = 50) -> Search | None:
     """The year's reports whose body name or published text holds every word of the query, best
     first: found by name, then by how often the words occur. None when the query has no words.
 
@@ -301,9 +343,9 @@ def year_search(*, year: int, query: str, kind: str = "", district: str = "") ->
     unrendered = {pk: text for pk, text in unrendered.items() if search.matches(text, words)}
     years = ReportingYear.objects.filter(year=year, **({"district__code": district} if district else {}))
     formats = set(years.values_list("format_version", "format_variant"))
-    found = reports.filter(by_name | _by_text(reports, words, formats) | Q(pk__in=list(unrendered)))
+    found = reports.filter(by_name | _by_text(reports, words, formats, by_name) | Q(pk__in=list(unrendered)))
     named = Case(When(by_name, then=Value(0)), default=Value(1))
-    return Search(words, found.order_by(named, *reports.query.order_by), unrendered)
+    return Search(words, found.order_by(named, *reports.query.order_by), unrendered, page, per_page)
 
 
 def _text_of(report: AnnualReport) -> str:

@@ -97,7 +97,8 @@ def home(request):
     items, page, published = [], None, 0
     if year:
         reports = selectors.year_reports(year=year, kind=kind, district=district)
-        found = selectors.year_search(year=year, kind=kind, query=query, district=district) if query else None
+        found = selectors.year_search(year=year, kind=kind, query=query, district=district,
+                                      page=request.GET.get("page"), per_page=PAGE_SIZE) if query else None
         page = Paginator(found if found else reports, PAGE_SIZE).get_page(request.GET.get("page"))
         items = found.page(list(page.object_list)) if found else selectors.listed(page.object_list)
         published = found.published if found else selectors.published_count(reports)

@@ -58,6 +58,9 @@ class ReportPdf(models.Model):
             # (a word with letters; pg_trgm folds case itself). PostgreSQL only: the migration skips it
             # on SQLite (the demo).
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="reportpdf_search_text_trgm"),
+            # Which reports are published (a done version): the portal asks it of thousands of reports
+            # at once (a year of a city), answered from this index alone.
+            models.Index(fields=["report"], condition=models.Q(status="done"), name="reportpdf_done_report"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["report", "version"], name="one_row_per_report_version"),

@@ -112,3 +112,11 @@ def test_the_search_makes_as_many_queries_for_two_reports_as_for_many(client, ye
         _published(year, f"第{n}街道办事处", n, text)
     assert _found(client, "鸿雁")[1].startswith("共 8 个单位")
     assert counted() == few
+
+
+def test_a_bodys_name_finds_its_report_first_then_the_reports_that_mention_it(client, year):
+    named = _published(year, "第1街道办事处", 2)
+    mentions = _published(year, "第2街道办事处", 1, {"s1.p1": "与第1街道办事处联合开展培训。"})
+    _published(year, "第3街道办事处", 3)
+    names, summary = _found(client, "第1街道")
+    assert names == [named.body_name, mentions.body_name] and "共 2 个单位，已发布 2 份" in summary
