@@ -171,7 +171,7 @@ def print_report(args, samples, renders, duration, cpu=None):
     print(f"renders: {renders['enqueued']} enqueued by approvals ({args.backlog} of them in one burst), "
           f"{renders['done']} published, {renders['failed']} failed, {renders['left']} left after "
           f"{args.drain_timeout} s; drained {drain}; {each}; waited {wait} in the queue on average; "
-          f"{renders.get('copies', 0)} Word copies made by then (queued behind the renders)")
+          f"Word copies made by then: {renders.get('copies', 0)} (they wait behind the renders)")
     print(f"renders during the load: {renders['in_load']} published in {renders['busy']:.1f} s with the queue "
           f"not empty: {renders['rate']:.2f}/s (the figure below); from the first claimed to the last published: "
           f"{renders['old_rate']:.2f}/s (the figure printed before, bounded by how often approvals arrive)")
