@@ -230,6 +230,7 @@ class Search:
     imported_texts: dict[int, str]
     number: object = 1  # the page asked for, as the Paginator reads it
     per_page: int = 50
+    by_name: Q = field(default_factory=Q)  # found by the body's name (the others are published)
     pages: dict[int, list[int]] = field(default_factory=dict, init=False)  # the ids by where a page starts
     totals: tuple[int, int] | None = field(default=None, init=False)  # (found, published)
 
@@ -265,7 +266,8 @@ class Search:
             occurrences=sum(occurrences[1:], occurrences[0])).values("occurrences")[:1]
         order = list(self.found.query.order_by)
         rows = list(self.found.annotate(
-            found=found, public=Window(Sum(Case(When(_published(), then=Value(1)), default=Value(0)))),
+            found=found, public=Window(Sum(Case(When(~self.by_name, then=Value(1)), When(_published(), then=Value(1)),
+                                                default=Value(0)))),
             occurrences=Case(When(GreaterThan(found, RANK_LIMIT), then=Value(None)), default=Subquery(counted)),
         ).order_by(order[0], F("occurrences").desc(nulls_last=True), *order[1:]).values_list(
             "pk", "found", "public")[start:start + self.per_page])
@@ -345,7 +347,7 @@ def year_search(*, year: int, query: str, kind: str = "", district: str = "", pa
     formats = set(years.values_list("format_version", "format_variant"))
     found = reports.filter(by_name | _by_text(reports, words, formats, by_name) | Q(pk__in=list(unrendered)))
     named = Case(When(by_name, then=Value(0)), default=Value(1))
-    return Search(words, found.order_by(named, *reports.query.order_by), unrendered, page, per_page)
+    return Search(words, found.order_by(named, *reports.query.order_by), unrendered, page, per_page, by_name)
 
 
 def _text_of(report: AnnualReport) -> str:

@@ -120,3 +120,12 @@ def test_a_bodys_name_finds_its_report_first_then_the_reports_that_mention_it(cl
     _published(year, "第3街道办事处", 3)
     names, summary = _found(client, "第1街道")
     assert names == [named.body_name, mentions.body_name] and "共 2 个单位，已发布 2 份" in summary
+
+
+def test_a_report_found_by_its_bodys_name_only_is_counted_but_not_as_published(client, year, people):
+    published = _published(year, "第1街道办事处", 2)
+    AnnualReportFactory(reporting_year=year, body=BodyFactory(district=people.district, name=f"{LABEL}办公室",
+                                                              sort_order=1), filled=True)
+    names, summary = _found(client, LABEL)
+    assert len(names) == 2 and names[1] == published.body_name  # the name first, unpublished (no link)
+    assert "共 2 个单位，已发布 1 份" in summary
