@@ -108,5 +108,5 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
     return {
         c.report.pk: health_of(c.report, c, submitted_on=submitted.get(c.report.pk),
                                graphic=_graphic(c.report, published), today=today)
-        for c in year_comparisons(reporting_year)
+        for c in year_comparisons(reporting_year, cells=False)
     }
