@@ -1,0 +1,68 @@
+"""A render's CPU: a font subset HarfBuzz already made in the process is reused only for the same face and
+glyphs (the same bytes as a new subset), pydyf compresses at level 6, and the collector is back on after
+a render."""
+
+import gc
+import io
+
+from pypdf import PdfReader
+
+from reports.publishing import pdf as pdf_engine
+
+PAGE = """<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>年度报告</title>
+<link rel="stylesheet" href="/static/pdf/report.css"></head><body><article class="report-document">
+<h1 class="report-title">{title}</h1><section class="report-section"><h2>一、总体情况</h2>
+<p class="report-text">{text}</p></section></article></body></html>"""
+
+
+def _fonts(data: bytes) -> dict[str, bytes]:
+    """Each embedded font's name (without its subset tag) and its font file."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            name = str(descendant["/BaseFont"]).split("+", 1)[1]
+            fonts[name] = descriptor["/FontFile3"].get_object().get_data()
+    return fonts
+
+
+def test_a_subset_is_reused_only_for_the_same_face_and_glyphs():
+    first = PAGE.format(title="东城区民政局2025年政府信息公开工作年度报告", text="本年度主动公开政府信息。")
+    other = PAGE.format(title="东城区民政局2025年政府信息公开工作年度报告", text="本年度依申请公开政府信息。")
+
+    pdf_engine._SUBSETS.clear()
+    made = _fonts(pdf_engine.render_html_to_pdf(first).pdf)
+    kept = len(pdf_engine._SUBSETS)
+    assert kept == len(made) >= 2  # 小标宋 title, 黑体 heading, 仿宋 text (faces that exist here)
+
+    again = _fonts(pdf_engine.render_html_to_pdf(first).pdf)
+    assert len(pdf_engine._SUBSETS) == kept  # every subset reused
+    assert again == made
+
+    changed = _fonts(pdf_engine.render_html_to_pdf(other).pdf)
+    assert len(pdf_engine._SUBSETS) == kept + 1  # only the body text's face has new glyphs
+    assert sum(changed[name] != made[name] for name in made) == 1
+
+    pdf_engine._SUBSETS.clear()  # a new subset of the same glyphs is the same font as the reused one
+    assert _fonts(pdf_engine.render_html_to_pdf(first).pdf) == made
+    assert gc.isenabled()
+
+
+def test_subsets_kept_are_bounded():
+    pdf_engine._SUBSETS.clear()
+    for n in range(pdf_engine.SUBSETS_KEPT + 3):
+        pdf_engine.render_html_to_pdf(PAGE.format(title="年度报告", text="第" + "一二三四五六七八九十"[: n % 10 + 1] + str(n)))
+    assert len(pdf_engine._SUBSETS) == pdf_engine.SUBSETS_KEPT
+
+
+def test_streams_compressed_at_level_6():
+    import zlib
+
+    import pydyf
+
+    pdf_engine.render_html_to_pdf(PAGE.format(title="年度报告", text="正文。"))
+    assert pydyf.zlib is pdf_engine._Level6
+    payload = bytes(range(256)) * 64
+    obj = pydyf.zlib.compressobj(level=9)
+    assert obj.compress(payload) + obj.flush() == zlib.compress(payload, 6)
