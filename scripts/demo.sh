@@ -37,6 +37,15 @@ pids=()
 cleanup() {
   trap - INT TERM EXIT
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  # The worker finishes the task it holds (a warm shutdown); one that is still busy after 20 s is
+  # stopped hard: its render goes back to the queue (acks_late) and the sweep publishes it later.
+  for _ in $(seq 1 40); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null; done
   wait 2>/dev/null || true
   echo "已停止。"
   exit 0

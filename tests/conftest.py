@@ -127,6 +127,26 @@ class MailQueue:
         return sum(r.result for r in results if r.successful())
 
 
+@pytest.fixture(autouse=True)
+def _word_copies_in_this_process(request, monkeypatch):
+    """A transactional test that publishes in its own process (publish(), not the worker) makes the
+    Word copy in its own process too, as an eager task would. Queued, it would reach the session's
+    real worker if one runs, which writes into its own media folder, not this test's: the portal
+    then finds the copy recorded and its file missing. Tests marked `worker` or `s3` share storage
+    with their worker and keep the real queue."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if not transactional or request.node.get_closest_marker("worker") or request.node.get_closest_marker("s3"):
+        return
+    from reports.publishing import services, tasks
+
+    def in_this_process(report_id: int) -> bool:
+        tasks.word_copies(report_id)
+        return True
+
+    monkeypatch.setattr(services, "enqueue_word_copies", in_this_process)
+
+
 @pytest.fixture
 def mail_queue(monkeypatch):
     """Catches what would go to the broker, so that a test can look at the queue and deliver it."""

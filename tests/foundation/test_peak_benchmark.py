@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import peak
+from benchmarks import peak, peak_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_the_flags_and_their_defaults():
 def test_the_figures_per_kind_and_per_request():
     samples = [["filler: autosave", 0, ms, ms == 100, ""] for ms in range(1, 101)]
     samples += [["public: search", 0, 10, False, ""], ["public: portal home", 0, 30, False, ""]]
-    fig = peak.figures(samples)
+    fig = peak_figures.figures(samples)
     count, errors, p50, p95, p99 = fig["filler"]
     assert (count, errors) == (100, 1)
     assert (p50, p95, p99) == (51, 95, 99)
