@@ -24,7 +24,8 @@ CPU (a render is ~0.45 CPU-s; renders/s during the peak is bounded by it): HarfB
 in two passes whose cost grows with the face's glyph count, not with the glyphs used (~25 ms a CJK
 face). The 黑体 face prints the same headings, captions and table headers in every report of a format,
 so `_reuse_subsets` keeps the last few subsets per process and reuses one when the same face is
-subset with the same glyphs and flags (the same bytes, by construction). pydyf compresses every
+subset with the same glyphs and flags (the same bytes, by construction); a subset is made in one pass when
+the second would change nothing (subset.py). pydyf compresses every
 stream at zlib level 9, which is several times the CPU of level 6 for ~0.3 % smaller fonts:
 `_compress_level_6`. The cyclic garbage collector is paused while WeasyPrint builds its boxes
 (it would walk the growing tree ~90 times a render) and the collection after the render
@@ -206,8 +207,10 @@ def _reuse_subsets() -> None:
 
     if getattr(fonts.Font, "_nianbao_reuse", False):
         return
+    from reports.publishing.subset import harfbuzz_subset
+
     _lean_font_data()  # which keeps the subset in font.__dict__["_nianbao_data"]
-    subset = fonts.Font._harfbuzz_subset
+    subset = harfbuzz_subset  # WeasyPrint's two passes, the second one only when it changes the font
 
     def reusing(font, to_unicode, hinting):
         glyphs = tuple(sorted(to_unicode))
@@ -229,6 +232,7 @@ def _reuse_subsets() -> None:
             while len(_SUBSETS) > SUBSETS_KEPT:
                 _SUBSETS.popitem(last=False)
 
+    fonts.Font._nianbao_weasyprint_subset = fonts.Font._harfbuzz_subset  # compared with in the tests
     fonts.Font._harfbuzz_subset = reusing
     fonts.Font._nianbao_reuse = True
 
