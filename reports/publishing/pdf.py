@@ -210,7 +210,10 @@ def _reuse_subsets() -> None:
     from reports.publishing.subset import harfbuzz_subset
 
     _lean_font_data()  # which keeps the subset in font.__dict__["_nianbao_data"]
-    subset = harfbuzz_subset  # WeasyPrint's two passes, the second one only when it changes the font
+    import weasyprint
+
+    # WeasyPrint's two passes, the second one only when it changes the font (as WeasyPrint 70 makes them)
+    subset = harfbuzz_subset if weasyprint.__version__.split(".")[0] == "70" else fonts.Font._harfbuzz_subset
 
     def reusing(font, to_unicode, hinting):
         glyphs = tuple(sorted(to_unicode))
