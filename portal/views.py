@@ -1,4 +1,4 @@
-"""The public portal: no login. Reads through portal.selectors only (published data).
+"""The public portal: no login. Reads through portal.selectors and portal.finding only (published data).
 
 Pages and open data may be cached by browsers and proxies, but are revalidated on every use
 (Cache-Control: public, no-cache, with an ETag and Last-Modified from selectors.portal_state), so
@@ -25,7 +25,7 @@ from config.storage import STORE_ERRORS
 from reports.graphic.files import CONTENT_TYPES, graphic_file
 from reports.publishing.word import CONTENT_TYPE as WORD_CONTENT_TYPE
 
-from . import opendata, selectors
+from . import finding, opendata, selectors
 from .feeds import PublicationsFeed
 from .graphic import PublicGraphic, public_graphic, version_graphic
 
@@ -97,7 +97,7 @@ def home(request):
     items, page, published = [], None, 0
     if year:
         reports = selectors.year_reports(year=year, kind=kind, district=district)
-        found = selectors.year_search(year=year, kind=kind, query=query, district=district,
+        found = finding.year_search(year=year, kind=kind, query=query, district=district,
                                       page=request.GET.get("page"), per_page=PAGE_SIZE) if query else None
         page = Paginator(found if found else reports, PAGE_SIZE).get_page(request.GET.get("page"))
         items = found.page(list(page.object_list)) if found else selectors.listed(page.object_list)

@@ -140,7 +140,7 @@ def test_the_migration_backfills_versions_published_before_it(two_published):
 def test_postgresql_answers_the_search_from_its_trigram_index(two_published, word):
     """A Chinese word is a plain LIKE, a word with letters an ILIKE, on the plain text: both are what
     the trigram index serves, and pg_trgm makes trigrams of Chinese text in this database's locale."""
-    from portal.selectors import _holds
+    from portal.finding import _holds
 
     texts = ReportPdf.objects.order_by().filter(_holds("search_text", word))
     sql, params = texts.query.sql_with_params()

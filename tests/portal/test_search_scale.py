@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pyquery import PyQuery
 
-from portal import selectors, views
+from portal import finding, views
 from reports.formats import get_format
 from reports.publishing.search import format_text, search_text
 from reports.publishing.snapshot import snapshot_document
@@ -82,7 +82,7 @@ def test_by_name_first_then_by_occurrences_or_beyond_the_rank_limit_in_the_porta
     again = _published(year, "第3街道办事处", 3, {"s1.p1": f"{LABEL}。"})
     named = _published(year, f"{LABEL}服务中心", 4)
     assert _found(client, LABEL)[0] == [named.body_name, often.body_name, again.body_name, plain.body_name]
-    monkeypatch.setattr(selectors, "RANK_LIMIT", 3)  # four found: how often says nothing any more
+    monkeypatch.setattr(finding, "RANK_LIMIT", 3)  # four found: how often says nothing any more
     assert _found(client, LABEL)[0] == [named.body_name, plain.body_name, often.body_name, again.body_name]
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     first, summary = _found(client, LABEL)
@@ -93,7 +93,7 @@ def test_by_name_first_then_by_occurrences_or_beyond_the_rank_limit_in_the_porta
 
 def test_the_search_makes_as_many_queries_for_two_reports_as_for_many(client, year, monkeypatch):
     """As benchmarks/portal.py checks at city scale: RANK_LIMIT lowered so that the many cross it."""
-    monkeypatch.setattr(selectors, "RANK_LIMIT", 4)
+    monkeypatch.setattr(finding, "RANK_LIMIT", 4)
     queries = {"label": LABEL, "name": "街道办事处", "short": "鸿雁", "text": "鸿雁传书"}
 
     def counted():
