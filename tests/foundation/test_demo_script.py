@@ -60,12 +60,20 @@ def _wait_for(path: Path, text: str, proc, timeout: float) -> str:
     raise AssertionError(f"{text!r} not in {path} after {timeout}s:\n{content[-3000:]}")
 
 
+def _as_from_a_terminal():
+    """Ctrl-C reaches `make demo` from a terminal with SIGINT at its default. A test run started in the
+    background (`.ci/run &`, nohup) has SIGINT ignored, which the child inherits, and bash cannot trap
+    a signal ignored on entry: the demo's cleanup would never run."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.worker
 def test_the_demo_runs_on_the_given_port_with_worker_and_beat_and_prints_the_logins_once_up(tmp_path):
     port = _free_port()
     out = tmp_path / "terminal.txt"
     proc = subprocess.Popen(["bash", str(SCRIPT)], cwd=ROOT, env=_env(tmp_path, PORT=str(port)),
-                            stdout=out.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=out.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
     try:
         terminal = _wait_for(out, "按 Ctrl-C 停止。", proc, 240)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10) as response:
