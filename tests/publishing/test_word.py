@@ -1,4 +1,4 @@
-"""The Word copy (.docx) of every published version: made by the publish task with the PDF, every label
+"""The Word copy (.docx) of every published version: made by its own task after the PDF, every label
 and number of the report on the official grid with its merges, A4 with GB/T 9704 margins, the official
 fonts with their fallbacks, one copy per version (a correction keeps the earlier ones), downloadable
 from the portal and linked from the staff pages; 404 for anything unpublished."""
@@ -16,7 +16,7 @@ from docx.shared import Mm
 from pyquery import PyQuery
 
 from reports.formats import available_formats
-from reports.models import AnnualReport, ReportStatus
+from reports.models import ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.publishing.tasks import publish
 from reports.workflow import report_transition
@@ -334,69 +334,3 @@ def test_imported_history_gets_its_word_copy_with_the_numbers_as_published(peopl
     assert grid.text(t9.header_depth(), t9.row_label_width() + 1) == "132.6444"  # 采购总金额, as published
     assert "+337" in [grid.text(r, c) for word_table in word.tables for grid in [Grid(word_table)]
                       for r in range(len(word_table.rows)) for c in range(grid.columns)]
-
-
-def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication_commits(
-        people, django_capture_on_commit_callbacks, monkeypatch):
-    """The render does only what the PDF needs: the Word copy is its own task, sent when the version's
-    publication commits, at the lowest priority (workers take every waiting render first)."""
-    from celery import current_app
-
-    from reports.publishing.enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render
-    from reports.publishing.tasks import make_word_copies
-
-    sent = []
-    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: sent.append((name, args, options)))
-    reporting_year = ReportingYearFactory(district=people.district, year=2025)
-    report = AnnualReportFactory(reporting_year=reporting_year, body=people.body, approved=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert publish(report.pk) == "published"
-    pdf = report.pdf_versions.get()
-    assert pdf.is_done and not pdf.docx  # published without waiting for its copy
-    assert [(name, args, options.get("priority")) for name, args, options in sent] == [
-        (WORD_TASK, (report.pk,), WORD_PRIORITY)]
-    enqueue_render(report.pk)
-    assert sent[-1][0] == RENDER_TASK and sent[-1][2].get("priority") is None  # renders: the default, first
-
-    assert make_word_copies(report.pk) == "done"  # what the worker then runs
-    pdf.refresh_from_db()
-    assert pdf.docx and pdf.docx_sha256 and open_docx(pdf).paragraphs[0].text == report.title
-    stored = pdf.docx.name
-    assert make_word_copies(report.pk) == "done"  # idempotent: a second message changes nothing
-    pdf.refresh_from_db()
-    assert pdf.docx.name == stored
-
-
-def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monkeypatch, settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from reports.publishing import selectors, tasks
-
-    queued = {"render": [], "word": []}
-    monkeypatch.setattr(tasks, "enqueue_render", lambda pk: queued["render"].append(pk))
-    monkeypatch.setattr(tasks, "enqueue_word_copies", lambda pk: queued["word"].append(pk))
-    reporting_year = ReportingYearFactory(district=people.district, year=2025)
-    old = AnnualReportFactory(reporting_year=reporting_year, body=people.body, published=True)
-    assert not old.pdf_versions.get().docx
-    ReportPdf.objects.filter(report=old).update(published_at=timezone.now() - timedelta(minutes=10))
-    recent = AnnualReportFactory(reporting_year=reporting_year, body=people.other_body, published=True)
-    ReportPdf.objects.filter(report=recent).update(published_at=timezone.now())
-
-    waiting = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
-                                  body=people.body, approved=True)
-    tasks.publishing_sweep()
-    assert queued["word"] == []  # a render waits: the copies are behind it, late and not lost
-
-    AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)  # its PDF is out
-    tasks.publishing_sweep()
-    assert queued["word"] == [old.pk]  # the recent version's copy is still on its way
-
-    older = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2023),
-                                body=people.body, published=True)
-    ReportPdf.objects.filter(report=older).update(published_at=timezone.now() - timedelta(days=400))
-    monkeypatch.setattr(selectors, "SWEEP_COPIES", 1)  # a bounded batch a sweep, the longest waiting first
-    queued["word"].clear()
-    tasks.publishing_sweep()
-    assert queued["word"] == [older.pk]
