@@ -1,9 +1,15 @@
-"""Benchmarks run the test settings plus one baseline page (see benchmarks/urls.py)."""
+"""Benchmarks run the test settings plus one baseline page (see benchmarks/urls.py), with production's
+database connections: a web or worker process keeps its connection (CONN_MAX_AGE, 60 s by default in
+config/settings/production.py) instead of opening one per request or task as the tests do, which
+measured PostgreSQL forking a backend for every request rather than the application."""
 
 from config.settings.test import *  # noqa: F403
+from config.settings.test import DATABASES
 
 ROOT_URLCONF = "benchmarks.urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ERROR"}}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -138,6 +138,8 @@ def from_json_value(cell_type: CellType, value):
     carry the six places of a published amount (imported history)."""
     if value is None:
         return None
+    if type(value) is int and cell_type is not CellType.MONEY and 0 <= value <= MAX_INTEGER:
+        return value  # what parse_cell gives for its repr, without the text (most stored cells)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise CellValueError(MESSAGES["not_number"])
     return parse_cell(cell_type, value if isinstance(value, str) else repr(value), places=PUBLISHED_MONEY_PLACES)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import repeat
 from operator import sub
 
@@ -110,7 +111,15 @@ def _shingles(text: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, "".join(a.split()), "".join(b.split()), autojunk=False).ratio()
+    return _ratio("".join(a.split()), "".join(b.split()))
+
+
+# The board and the district's flags compare every text of a year with every other on each load, and
+# between two loads only the texts saved meanwhile differ: a process keeps the texts it prepared and
+# the ratios it computed (pure functions of the texts; ~10,000 texts or ratios of a year).
+@lru_cache(maxsize=32768)
+def _ratio(flat_a: str, flat_b: str) -> float:
+    return SequenceMatcher(None, flat_a, flat_b, autojunk=False).ratio()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +134,21 @@ class _Text:
 
     @classmethod
     def of(cls, text: str) -> "_Text":
+        return _prepared(text)
+
+    @classmethod
+    def _prepare(cls, text: str) -> "_Text":
         flat = "".join(text.split())
         chars = Counter(flat)
         buckets = [0] * BUCKETS
         for char, n in chars.items():
             buckets[ord(char) % BUCKETS] += n
         return cls(flat, frozenset(_shingles(flat)), chars, tuple(buckets), len(text.strip()) >= MIN_TEXT_LENGTH)
+
+
+@lru_cache(maxsize=16384)
+def _prepared(text: str) -> _Text:
+    return _Text._prepare(text)
 
 
 def _common_chars(a: dict[str, int], b: dict[str, int]) -> int:
@@ -172,7 +190,7 @@ def _similar(mine: _Text, others: Iterable[tuple[str, _Text]], threshold: float)
         elif 2.0 * _common_chars(mine.chars, theirs.chars) / total <= bar:
             continue
         else:
-            ratio = similarity(mine.flat, theirs.flat)
+            ratio = _ratio(mine.flat, theirs.flat)
         if ratio > bar:
             best, bar = (label, ratio), ratio
             if ratio == 1.0:

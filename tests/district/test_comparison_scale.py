@@ -1,6 +1,7 @@
 """内容雷同 at the scale of a district whose bodies copy one template (the board's 体检 column): the
 most similar text is still the one every ratio would name, for a few ratios per text, not one per
-pair of bodies; the board keeps its number of queries."""
+pair of bodies; the board keeps its number of queries; a second load reuses the ratios of the texts
+nobody changed, and a text saved meanwhile is compared afresh."""
 
 import random
 from unittest import mock
@@ -90,7 +91,7 @@ def _add_bodies(people, years, start, stop):
 
 
 def _ratios(year):
-    with mock.patch.object(comparison, "similarity", wraps=similarity) as counted:
+    with mock.patch.object(comparison, "_ratio", wraps=comparison._ratio) as counted:
         comparisons = year_comparisons(year)
     return counted.call_count, comparisons
 
@@ -123,3 +124,29 @@ def test_bodies_copying_one_template_cost_a_few_ratios_per_text_and_the_board_a_
     # (30 × 30 × 7 = 6,300).
     texts = len(comparisons) * len(written)
     assert calls < 2 * texts
+
+
+@pytest.mark.django_db
+def test_the_next_load_computes_ratios_only_for_texts_saved_since(people):
+    years = (ReportingYearFactory(district=people.district, year=2024),
+             ReportingYearFactory(district=people.district, year=2025))
+    _add_bodies(people, years, 0, 12)
+    first = year_comparisons(years[1])
+    computed = comparison._ratio.cache_info().misses
+    again = year_comparisons(years[1])
+    assert comparison._ratio.cache_info().misses == computed  # nothing new to compare
+    assert [[(s.part, s.other, s.ratio) for s in c.similar] for c in again] == \
+        [[(s.part, s.other, s.ratio) for s in c.similar] for c in first]
+
+    # One body rewrites a part in its own words: it is no longer flagged for it, the others still are.
+    report = first[0].report
+    section = report.sections.get(key="s1")
+    part = next(key for key in section.texts if key.startswith("s1") and
+                len((section.texts[key] or "").strip()) >= MIN_TEXT_LENGTH)
+    flagged = {s.part for s in first[0].similar}
+    assert part in flagged
+    section.texts[part] = "本单位今年全面改版门户网站，新增无障碍阅读与长者模式，另开通政务公开体验日活动共十二场次，" * 2
+    section.save()
+    after = year_comparisons(years[1])
+    assert part not in {s.part for s in after[0].similar}
+    assert {s.part for s in after[0].similar} == flagged - {part}

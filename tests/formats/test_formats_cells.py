@@ -159,3 +159,18 @@ def test_round_trip_of_every_accepted_input():
     for cell_type, raw, expected in PARSE_CASES:
         if not isinstance(expected, str) and expected is not None:
             assert parse_cell(cell_type, format_cell(cell_type, parse_cell(cell_type, raw))) == expected
+
+
+@pytest.mark.parametrize("cell_type", [COUNT, SIGNED, MONEY])
+@pytest.mark.parametrize("stored", [0, 1, 337, 10**9, 10**9 + 1, -1, -(10**9), -(10**9) - 1])
+def test_stored_integers_read_as_typed_text_would(cell_type, stored):
+    """from_json_value's shortcut for stored integers gives what parse_cell gives for their text:
+    the same value, or the same refusal (too large, negative where no sign is allowed)."""
+    try:
+        expected = parse_cell(cell_type, str(stored), places=6)
+    except CellValueError as error:
+        with pytest.raises(CellValueError, match=error.args[0]):
+            from_json_value(cell_type, stored)
+    else:
+        got = from_json_value(cell_type, stored)
+        assert got == expected and type(got) is type(expected)
