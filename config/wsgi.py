@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+
+from config.warm import freeze_loaded_code  # noqa: E402  (after Django is set up)
+
+freeze_loaded_code()
