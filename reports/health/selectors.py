@@ -1,18 +1,28 @@
 """The 年报体检 of one report (the filler's overview, the review page) or of every report of a year
-(the board's score column), computed from the checks declared in checks.py."""
+(the board's score column), computed from the checks declared in checks.py.
+
+The board computes the 体检 of every report of the year on each load. At the January peak it is loaded
+while fillers save every few seconds, by several web processes: each report's outcomes are kept in the
+shared cache under everything they are computed from (see `_kept_key`), so that a load reads and checks
+only the reports saved since (and compares only the parts whose texts changed, comparison.year_similar).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from django.db.models import Min
+from django.core.cache import cache
+from django.db.models import Min, TextField, Value
+from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
-from ..models import AnnualReport, ReportEvent, ReportStatus
+from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, previous_report, report_check
-from ..summary.comparison import Comparison, report_comparison, year_comparisons
+from ..summary.comparison import KEPT_FOR, Comparison, report_comparison, year_reports, year_similar
 from .checks import CHECKS, Check, Facts, Outcome
 
 
@@ -101,12 +111,67 @@ def report_health(report: AnnualReport, *, today: date | None = None) -> Health:
                      graphic=_graphic(report, _published(where)), today=today)
 
 
+# The code the kept outcomes came from (the checks, the format rules, the content they read): a
+# new release checks afresh.
+_SOURCES = (Path(__file__).parent, Path(__file__).parent.parent / "formats", Path(__file__).parent.parent / "selectors.py")
+SOURCE = hashlib.sha256(b"".join(
+    path.read_bytes() for source in _SOURCES
+    for path in (sorted(source.glob("*.py")) if source.is_dir() else [source]))).hexdigest()[:16]
+
+
+def _saved_versions(report_ids) -> dict[int, tuple]:
+    """Report id -> its sections' (key, digest of the stored content), computed by the database (one
+    query that reads no content into Python): what changes whenever the content does, however it is
+    saved."""
+    content = Concat(Cast("values", TextField()), Value("|"), Cast("texts", TextField()), Value("|"),
+                     Cast("raw", TextField()), output_field=TextField())
+    saved: dict[int, list] = {}
+    for report_id, key, digest in (ReportSection.objects.filter(report_id__in=report_ids)
+                                   .annotate(digest=MD5(content)).order_by("report_id", "key")
+                                   .values_list("report_id", "key", "digest")):
+        saved.setdefault(report_id, []).append((key, digest))
+    return {report_id: tuple(sections) for report_id, sections in saved.items()}
+
+
+def _kept_key(report, last, saved, similar, submitted_on, graphic, today) -> str:
+    facts = (SOURCE, report.pk, report.status, report.imported, report.reporting_year.format_version,
+             report.reporting_year.deadline.isoformat(), saved.get(report.pk),
+             last and (last.pk, last.reporting_year.format_version, saved.get(last.pk)),
+             [(s.part, s.other, s.ratio) for s in similar], submitted_on, graphic, today.isoformat())
+    return "health:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
 def year_health(reporting_year, *, today: date | None = None) -> dict[int, Health]:
     """Report id -> its 体检, for every report of the year (a fixed number of queries)."""
+    today = today or timezone.localdate()
     where = {"report__reporting_year": reporting_year}
     submitted, published = _first_submissions(where), _published(where)
-    return {
-        c.report.pk: health_of(c.report, c, submitted_on=submitted.get(c.report.pk),
-                               graphic=_graphic(c.report, published), today=today)
-        for c in year_comparisons(reporting_year, cells=False)
-    }
+    reports, previous = year_reports(reporting_year, sections=False)
+    lasts = {r.pk: previous.get(r.body_id) for r in reports}
+    saved = _saved_versions([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
+    texts: dict[int, dict] = {}
+    for report_id, part_texts in ReportSection.objects.filter(report_id__in=saved).values_list("report_id", "texts"):
+        texts.setdefault(report_id, {}).update(part_texts)
+    similar = year_similar(reporting_year.format, reports, previous,
+                           {pk: texts.get(pk, {}) for pk in [r.pk for r in reports] + list(saved)})
+    keys = {r.pk: _kept_key(r, lasts[r.pk], saved, similar[r.pk], submitted.get(r.pk),
+                            _graphic(r, published), today) for r in reports}
+    kept = cache.get_many(list(keys.values()))
+    outcomes = {r.pk: kept[keys[r.pk]] for r in reports if keys[r.pk] in kept}
+    checked = [r for r in reports if r.pk not in outcomes]
+    if checked:
+        fresh = {}
+        read = {r.pk: r for r in AnnualReport.objects.filter(
+            pk__in=[r.pk for r in checked] + [lasts[r.pk].pk for r in checked if lasts[r.pk]])
+            .select_related("reporting_year", "body").prefetch_related("sections")}
+        for report in checked:
+            last = read[lasts[report.pk].pk] if lasts[report.pk] else None
+            comparison = Comparison(report, last.year if last else None, similar=similar[report.pk],
+                                    content=ReportContent.of(read[report.pk]), previous=last,
+                                    previous_content=ReportContent.of(last) if last else None)
+            health = health_of(report, comparison, submitted_on=submitted.get(report.pk),
+                               graphic=_graphic(report, published), today=today)
+            outcomes[report.pk] = fresh[keys[report.pk]] = tuple(item.outcome for item in health.items)
+        cache.set_many(fresh, timeout=KEPT_FOR)
+    return {r.pk: Health(tuple(HealthItem(c, o) for c, o in zip(CHECKS, outcomes[r.pk], strict=True)))
+            for r in reports}

@@ -16,6 +16,7 @@ reviewers (国办公开办函〔2021〕30号 names 内容雷同 as a ground for 
 for the district administrator's list of flagged bodies.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,8 +25,10 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import repeat
 from operator import sub
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 
 from ..formats.base import CellType
 from ..formats.cells import format_cell
@@ -214,7 +217,9 @@ def _texts_of_the_year(reporting_year_id: int) -> dict[str, list[tuple[int, str,
                           .exclude(texts={}).values_list("report_id", "report__body_name", "texts"))
 
 
-def _compare(report, content: ReportContent, previous, prev_content, year_texts, *, cells=True) -> Comparison:
+def _compare(report, content: ReportContent, previous, prev_content, year_texts, *, cells=True,
+             similar: list[SimilarText] | None = None) -> Comparison:
+    """`similar`: the 内容雷同 found by year_similar (else compared here with `year_texts`)."""
     fmt = report.format
     factor, min_change = yoy_factor(), yoy_min_change()
     comparison = Comparison(report, previous.year if previous else None, factor=factor, min_change=min_change)
@@ -231,17 +236,66 @@ def _compare(report, content: ReportContent, previous, prev_content, year_texts,
                 _change_text(cell.type, change),
                 moved_too_much(this, last, factor=factor, min_change=min_change),
             ))
+    if similar is not None:
+        comparison.similar = similar
+        return comparison
     for part in fmt.text_parts():
-        text = content.texts.get(part.key) or ""
-        candidates = []
-        if prev_content is not None and prev_content.texts.get(part.key):
-            candidates.append((f"本单位{previous.year}年度报告", _Text.of(prev_content.texts[part.key])))
-        candidates += [(name, other) for report_id, name, other in year_texts.get(part.key, []) if report_id != pk]
-        found = _similar(_Text.of(text), candidates, SIMILARITY_THRESHOLD)
+        previous_text = prev_content.texts.get(part.key) if prev_content is not None else None
+        found = _part_similar(content.texts.get(part.key) or "", _own_label(previous), previous_text,
+                              year_texts.get(part.key, []), pk)
         if found:
-            title = part.title or fmt.section(part.key.split(".")[0]).title
-            comparison.similar.append(SimilarText(part.key, title, found[0], found[1]))
+            comparison.similar.append(_similar_text(fmt, part, found))
     return comparison
+
+
+def _own_label(previous) -> str:
+    return f"本单位{previous.year}年度报告" if previous is not None else ""
+
+
+def _similar_text(fmt, part, found: tuple[str, float]) -> SimilarText:
+    return SimilarText(part.key, part.title or fmt.section(part.key.split(".")[0]).title, found[0], found[1])
+
+
+def _part_similar(text: str, previous_label: str, previous_text: str | None, entries, pk: int):
+    """The text most like this report's part: its own of last year first, then the other bodies'
+    of the year (`entries`: [(report id, body name, prepared text)])."""
+    candidates = [(previous_label, _Text.of(previous_text))] if previous_text else []
+    candidates += [(name, other) for report_id, name, other in entries if report_id != pk]
+    return _similar(_Text.of(text), candidates, SIMILARITY_THRESHOLD)
+
+
+# The code the kept answers came from: a new release compares afresh.
+SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+KEPT_FOR = 24 * 3600
+
+
+def year_similar(fmt, reports, previous: dict, texts: dict[int, dict]) -> dict[int, list[SimilarText]]:
+    """内容雷同 of every report of a year (in the bodies' order), part by part: report id -> its similar
+    texts. `previous` maps a body to its report of last year, `texts` a report (of either year) to its
+    texts. A part's answers are kept in the shared cache under a digest of everything they are
+    computed from (the part's texts of both years and the bodies' names), so that a board load
+    compares again only the parts saved since the last load in any process."""
+    rows, keys = {}, {}
+    for part in fmt.text_parts():
+        rows[part.key] = [(r.pk, r.body_name, texts[r.pk].get(part.key) or "", _own_label(previous.get(r.body_id)),
+                           texts.get(getattr(previous.get(r.body_id), "pk", None), {}).get(part.key) or "")
+                          for r in reports]
+        digest = hashlib.sha256(repr(rows[part.key]).encode()).hexdigest()
+        keys[part.key] = f"similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{part.key}:{digest}"
+    kept = cache.get_many(list(keys.values()))
+    answers, fresh = {}, {}
+    for key, part_rows in rows.items():
+        if keys[key] in kept:
+            answers[key] = kept[keys[key]]
+            continue
+        entries = [(pk, name, _Text.of(text)) for pk, name, text, _label, _last in part_rows if text]
+        answers[key] = fresh[keys[key]] = {
+            pk: found for pk, _name, text, label, last in part_rows
+            if (found := _part_similar(text, label, last, entries, pk))}
+    if fresh:
+        cache.set_many(fresh, timeout=KEPT_FOR)
+    return {r.pk: [_similar_text(fmt, part, answers[part.key][r.pk]) for part in fmt.text_parts()
+                   if r.pk in answers[part.key]] for r in reports}
 
 
 def report_comparison(report: AnnualReport, *, content: ReportContent | None = None) -> Comparison:
@@ -257,23 +311,35 @@ def year_flags(reporting_year) -> list[Comparison]:
     return [comparison for comparison in year_comparisons(reporting_year) if comparison.has_flags]
 
 
+def year_reports(reporting_year, *, sections: bool = True) -> tuple[list[AnnualReport], dict[int, AnnualReport]]:
+    """The bodies' reports of the year in the bodies' order, and body id -> its report of last year
+    (two queries; with `sections`, their sections prefetched: two more)."""
+    order = ("body__kind", "body__sort_order", "body__code")
+    reports = (AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
+               .select_related("reporting_year", "body").order_by(*order))
+    previous = (AnnualReport.objects.select_related("reporting_year")
+                .filter(reporting_year__district_id=reporting_year.district_id,
+                        reporting_year__year=reporting_year.year - 1))
+    if sections:
+        reports, previous = reports.prefetch_related("sections"), previous.prefetch_related("sections")
+    return list(reports), {r.body_id: r for r in previous}
+
+
 def year_comparisons(reporting_year, *, cells: bool = True) -> list[Comparison]:
     """The comparison of every report of the year, in the bodies' order: this year's reports, last
     year's reports of the same district and their sections in four queries. cells=False leaves the
     year-over-year cells out (the 年报体检 reads only the 内容雷同)."""
-    order = ("body__kind", "body__sort_order", "body__code")
-    reports = list(AnnualReport.objects.of_reporting_bodies().filter(reporting_year=reporting_year)
-                   .select_related("reporting_year", "body").prefetch_related("sections").order_by(*order))
-    previous = {r.body_id: r for r in AnnualReport.objects.filter(
-        reporting_year__district_id=reporting_year.district_id, reporting_year__year=reporting_year.year - 1)
-        .select_related("reporting_year").prefetch_related("sections")}
+    reports, previous = year_reports(reporting_year)
     contents = {r.pk: ReportContent.of(r) for r in reports}
-    year_texts = _texts_by_part((r.pk, r.body_name, contents[r.pk].texts) for r in reports)
+    last_contents = {last.pk: ReportContent.of(last) for r in reports if (last := previous.get(r.body_id))}
+    similar = year_similar(reporting_year.format, reports, previous,
+                           {pk: content.texts for pk, content in (contents | last_contents).items()})
     comparisons = []
     for report in reports:
         last = previous.get(report.body_id)
-        last_content = ReportContent.of(last) if last else None
-        comparison = _compare(report, contents[report.pk], last, last_content, year_texts, cells=cells)
+        last_content = last_contents[last.pk] if last else None
+        comparison = _compare(report, contents[report.pk], last, last_content, None, cells=cells,
+                              similar=similar[report.pk])
         comparison.content, comparison.previous, comparison.previous_content = contents[report.pk], last, last_content
         comparisons.append(comparison)
     return comparisons

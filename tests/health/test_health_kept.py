@@ -1,0 +1,89 @@
+"""The board's 体检 kept in the shared cache (reports.health.selectors.year_health): a load checks
+again only the reports whose content, 内容雷同, submission, publication or day changed since, and
+what it answers is what the single report's 体检 answers."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from reports.health import selectors
+from reports.health.selectors import report_health, year_health
+from reports.selectors import ReportContent
+from tests.health.conftest import edit
+from tests.report_factories import AnnualReportFactory
+
+pytestmark = pytest.mark.django_db
+
+UNIQUE = "本单位今年全面改版门户网站，新增无障碍阅读与长者模式，开通政务公开体验日活动共十二场次，群众满意。"
+
+
+def _outcomes(health):
+    return [(item.check.key, item.outcome) for item in health.items]
+
+
+@pytest.fixture
+def counted():
+    cache.clear()
+    with mock.patch.object(selectors, "health_of", wraps=selectors.health_of) as health_of:
+        yield health_of
+
+
+def test_a_second_load_checks_nothing_and_a_saved_report_is_checked_again(clean_report, people, open_year,
+                                                                          counted):
+    other = AnnualReportFactory(body=people.other_body, reporting_year=open_year, filled=True)
+    first = year_health(open_year)
+    assert counted.call_count == 2
+    again = year_health(open_year)
+    assert counted.call_count == 2
+    assert {pk: _outcomes(h) for pk, h in again.items()} == {pk: _outcomes(h) for pk, h in first.items()}
+
+    received = ReportContent.of(clean_report).values["s3.R1.A"]
+    edit(clean_report, "s3", values={"s3.R4.A": received + 7})  # a figure that breaks a sum
+    after = year_health(open_year)
+    assert counted.call_count == 3  # the saved report only: no text changed
+    assert after[clean_report.pk].item("rules").outcome.share < 1 <= first[clean_report.pk].item("rules").outcome.share
+    for report in (clean_report, other):
+        report.refresh_from_db()
+        assert _outcomes(after[report.pk]) == _outcomes(report_health(report))
+
+
+def test_a_text_saved_changes_the_similarity_of_the_reports_it_was_like(clean_report, people, open_year,
+                                                                         counted):
+    other = AnnualReportFactory(body=people.other_body, reporting_year=open_year, filled=True)
+    year_health(open_year)
+    edit(clean_report, "s5", texts={"s5.p0": "无。"})  # 问题与改进 says nothing, and is like no other
+    after = year_health(open_year)
+    assert counted.call_count == 4  # this report, and the other one, whose s5 was like it
+    assert after[clean_report.pk].item("problems").outcome.share < 1
+    other.refresh_from_db()
+    assert _outcomes(after[other.pk]) == _outcomes(report_health(other))
+
+
+def test_another_body_rewriting_its_text_changes_this_reports_similarity(clean_report, people, open_year, counted):
+    other = AnnualReportFactory(body=people.other_body, reporting_year=open_year, filled=True)
+    first = year_health(open_year)
+    similar = first[clean_report.pk].item("similar").outcome
+    assert similar.share < 1 and people.other_body.name in similar.found
+    copied = sorted(key for key, text in clean_report.sections.get(key="s1").texts.items()
+                    if text and len(text) >= 30)
+    # The other body writes every part of 一 in its own words: this report is no longer like it there.
+    edit(other, "s1", texts={key: f"{UNIQUE}（{key}）" for key in copied})
+    after = year_health(open_year)
+    assert counted.call_count == 4  # both: the other's content, this one's 内容雷同
+    assert after[clean_report.pk].item("similar").outcome.found != similar.found
+    clean_report.refresh_from_db()
+    assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
+
+
+def test_a_new_day_and_a_moved_deadline_are_checked_again(clean_report, open_year, counted):
+    today = timezone.localdate()
+    year_health(open_year, today=today)
+    year_health(open_year, today=today + datetime.timedelta(days=1))
+    assert counted.call_count == 2
+    open_year.__class__.objects.filter(pk=open_year.pk).update(deadline=today - datetime.timedelta(days=1))
+    late = year_health(open_year, today=today)
+    assert counted.call_count == 3
+    assert late[clean_report.pk].item("on_time").outcome.share < 1
