@@ -356,7 +356,7 @@ def main(argv=None):
         load_end = timezone.now()
         during = cpu_used(before, cpu_sample(groups))
         workers_before = before["render workers"]
-        renders = renders_drained(since, load_start, load_end, args.drain_timeout)
+        renders = renders_drained(since, load_start, load_end, args.drain_timeout, plan["burst"]["reports"])
         workers_cpu = tree_cpu([w.pid for w in workers]) - workers_before
         cpu = {**during, "span": duration,
                "per_render": workers_cpu / renders["done"] if renders["done"] else None}

@@ -13,7 +13,7 @@ from pathlib import Path
 KINDS = ("filler", "reviewer", "public", "admin")
 
 
-def renders_drained(since, load_start, load_end, timeout):
+def renders_drained(since, load_start, load_end, timeout, burst=()):
     """Waits for the renders enqueued since `since` to finish; their numbers ("rate" is the figure of
     peak.py's last line, see its docstring; "old_rate" is the figure printed before, kept beside it)."""
     from reports.models import AnnualReport, ReportEvent, ReportStatus
@@ -70,6 +70,16 @@ def renders_drained(since, load_start, load_end, timeout):
     waits = [(r["started_at"] - approved[r["report_id"]]).total_seconds() for r in done
              if r["started_at"] and r["report_id"] in approved]
     out["wait"] = sum(waits) / len(waits) if waits else None
+    # The backlog: from the burst's first approval to the publication of its last report, every render
+    # published (the burst's and the reviewers' approved meanwhile): the workers with more to do than
+    # they can do at once.
+    burst_done = [r["published_at"] for r in done if r["report_id"] in set(burst)]
+    burst_approved = [approved[pk] for pk in burst if pk in approved]
+    out["backlog"] = None
+    if burst and len(burst_done) == len(burst) and burst_approved:
+        begin, finish = min(burst_approved), max(burst_done)
+        published = sum(1 for r in done if begin <= r["published_at"] <= finish)
+        out["backlog"] = (published, (finish - begin).total_seconds())
     return out
 
 
@@ -175,6 +185,10 @@ def print_report(args, samples, renders, duration, cpu=None):
     print(f"renders during the load: {renders['in_load']} published in {renders['busy']:.1f} s with the queue "
           f"not empty: {renders['rate']:.2f}/s (the figure below); from the first claimed to the last published: "
           f"{renders['old_rate']:.2f}/s (the figure printed before, bounded by how often approvals arrive)")
+    if renders.get("backlog"):
+        published, seconds = renders["backlog"]
+        print(f"the burst's backlog: {args.backlog} approved at once, the last of them published {seconds:.1f} s "
+              f"after the first approval; {published} renders published meanwhile: {published / seconds:.2f}/s")
     if cpu:
         span, cores = cpu["span"], cpu["cores"]
         groups = {k: v for k, v in cpu.items() if k not in ("span", "cores", "machine", "per_render")}
