@@ -161,11 +161,11 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
     checked = [r for r in reports if r.pk not in outcomes]
     if checked:
         fresh = {}
-        read = {r.pk: r for r in AnnualReport.objects.filter(
-            pk__in=[r.pk for r in checked] + [lasts[r.pk].pk for r in checked if lasts[r.pk]])
-            .select_related("reporting_year", "body").prefetch_related("sections")}
+        wanted = [r.pk for r in checked] + [last.pk for r in checked if (last := lasts[r.pk])]
+        read = {r.pk: r for r in AnnualReport.objects.filter(pk__in=wanted)
+                .select_related("reporting_year", "body").prefetch_related("sections")}
         for report in checked:
-            last = read[lasts[report.pk].pk] if lasts[report.pk] else None
+            last = read[known.pk] if (known := lasts[report.pk]) else None
             comparison = Comparison(report, last.year if last else None, similar=similar[report.pk],
                                     content=ReportContent.of(read[report.pk]), previous=last,
                                     previous_content=ReportContent.of(last) if last else None)
