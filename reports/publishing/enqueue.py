@@ -6,6 +6,9 @@ priority picks the list it waits in, and a worker always takes from the highest 
 transport: 0 before 3, 6, 9). Renders are sent at the default priority (0) and Word copies at the
 lowest (9): at the January peak the workers publish every waiting PDF first and make the Word copies
 when no render waits; the portal makes a copy still missing on its first download (copies.py).
+A worker that takes a Word copy while a render waits or runs sends it back, WORD_DEFER_SECONDS later
+(tasks.make_word_copies): taken by a worker that was free a moment before the next approval, it would
+hold that render back.
 """
 
 import structlog
@@ -16,6 +19,7 @@ log = structlog.get_logger(__name__)
 RENDER_TASK = "publishing.render_report_pdf"
 WORD_TASK = "publishing.make_word_copies"
 WORD_PRIORITY = 9  # the lowest of kombu's Redis priority steps (0, 3, 6, 9)
+WORD_DEFER_SECONDS = 30
 _RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
@@ -24,9 +28,13 @@ def enqueue_render(report_id: int) -> bool:
     return _send(RENDER_TASK, report_id, "pdf_render_enqueue_failed")
 
 
-def enqueue_word_copies(report_id: int) -> bool:
-    """Queue the Word copies of the report's published versions that have none, behind every render;
-    a broker that is down is logged, not raised: the sweep queues it later."""
+def enqueue_word_copies(report_id: int, *, deferred: int = 0) -> bool:
+    """Queue the Word copies of the report's published versions that have none, behind every render
+    (`deferred`: how many times a worker has sent it back, each time WORD_DEFER_SECONDS later); a
+    broker that is down is logged, not raised: the sweep queues it later."""
+    if deferred:
+        return _send(WORD_TASK, report_id, "docx_enqueue_failed", priority=WORD_PRIORITY,
+                     countdown=WORD_DEFER_SECONDS, kwargs={"deferred": deferred})
     return _send(WORD_TASK, report_id, "docx_enqueue_failed", priority=WORD_PRIORITY)
 
 

@@ -61,12 +61,19 @@ def copies_to_sweep(now=None):
     lost its message (the broker was down when its version was published)."""
     now = now or timezone.now()
     cutoff = now - settings.PUBLISHING_SWEEP_AFTER
-    rendering = ReportPdf.objects.filter(status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff)
-    if AnnualReport.objects.filter(status=ReportStatus.APPROVED).exists() or rendering.exists():
+    if renders_waiting(now):
         return ReportPdf.objects.none().values_list("report_id", flat=True)
     missing = (ReportPdf.objects.filter(status=ReportPdf.Status.DONE, docx="", published_at__lte=cutoff)
                .values("report_id").annotate(first=Min("published_at")).order_by("first", "report_id"))
     return missing.values_list("report_id", flat=True)[:SWEEP_COPIES]
+
+
+def renders_waiting(now=None) -> bool:
+    """An approved report waits for its PDF, or a render runs (one not touched for
+    PUBLISHING_SWEEP_AFTER died): the Word copies wait behind them."""
+    cutoff = (now or timezone.now()) - settings.PUBLISHING_SWEEP_AFTER
+    return (AnnualReport.objects.filter(status=ReportStatus.APPROVED).exists()
+            or ReportPdf.objects.filter(status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff).exists())
 
 
 def render_stalled(report: AnnualReport, now=None) -> bool:

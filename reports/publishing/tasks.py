@@ -14,7 +14,8 @@ Delivery guarantees, and why the task is written the way it is:
   and the Word copies still missing once no render waits.
 - The Word copy of a published version is its own task (`make_word_copies`), queued when the version
   is published, at the lowest priority (enqueue.py): a render does only what the PDF needs, and at the
-  peak the workers publish every waiting PDF before they make the copies.
+  peak the workers publish every waiting PDF before they make the copies (a copy taken while a render
+  waits or runs is sent back for later, so that a free worker is free for the next approval).
 """
 
 import os
@@ -30,13 +31,14 @@ from . import pdf as pdf_engine
 from . import services
 from .enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render, enqueue_word_copies
 from .search import search_text
-from .selectors import copies_to_sweep, pending_claim, reports_to_sweep
+from .selectors import copies_to_sweep, pending_claim, renders_waiting, reports_to_sweep
 from .signing import sign_pdf
 
 log = structlog.get_logger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
 MAX_RETRIES = 4
+WORD_DEFERRALS = 20  # × WORD_DEFER_SECONDS: past 10 minutes of renders, the copy is made between them
 
 
 def _worker_name(task) -> str:
@@ -144,10 +146,14 @@ def render_report_pdf(self, report_id: int) -> str:
     soft_time_limit=settings.PUBLISHING_SOFT_TIME_LIMIT, time_limit=settings.PUBLISHING_TIME_LIMIT,
     max_retries=MAX_RETRIES,
 )
-def make_word_copies(self, report_id: int) -> str:
+def make_word_copies(self, report_id: int, deferred: int = 0) -> str:
     """The Word copies of the report's published versions that have none (idempotent: a copy already
-    made is left as it is). Transient errors retry; past them the portal makes the copy on its first
-    download, and the sweep queues it again."""
+    made is left as it is). Sent back while a render waits or runs, at most WORD_DEFERRALS times
+    (enqueue.py). Transient errors retry; past them the portal makes the copy on its first download,
+    and the sweep queues it again."""
+    if deferred < WORD_DEFERRALS and renders_waiting():
+        if enqueue_word_copies(report_id, deferred=deferred + 1):
+            return "deferred"
     try:
         word_copies(report_id)
     except TRANSIENT as exc:

@@ -6,6 +6,7 @@ import pytest
 from reports.models import AnnualReport, ReportStatus
 from reports.publishing.models import ReportPdf
 from reports.publishing.tasks import publish
+from tests.factories import BodyFactory
 from tests.publishing.word_helpers import open_docx
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
@@ -76,3 +77,39 @@ def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monk
     queued["word"].clear()
     tasks.publishing_sweep()
     assert queued["word"] == [older.pk]
+
+
+def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, monkeypatch):
+    """A worker free a moment before the next approval would hold its render back for a whole copy:
+    the copy goes back to the queue (30 s later, at its priority) while an approved report waits or
+    a render runs, and is made once none does, or after 20 times back whatever waits."""
+    from celery import current_app
+
+    from reports.publishing.enqueue import WORD_DEFER_SECONDS, WORD_PRIORITY, WORD_TASK
+    from reports.publishing.tasks import WORD_DEFERRALS, make_word_copies
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: sent.append((name, args, options)))
+    reporting_year = ReportingYearFactory(district=people.district, year=2025)
+    published = AnnualReportFactory(reporting_year=reporting_year, body=people.body, published=True)
+    waiting = AnnualReportFactory(reporting_year=reporting_year, body=people.other_body, approved=True)
+    pdf = published.pdf_versions.get()
+
+    assert make_word_copies(published.pk) == "deferred"
+    assert make_word_copies(published.pk, deferred=3) == "deferred"
+    assert [(name, args, options["priority"], options["countdown"], options["kwargs"]) for name, args, options in sent] \
+        == [(WORD_TASK, (published.pk,), WORD_PRIORITY, WORD_DEFER_SECONDS, {"deferred": 1}),
+            (WORD_TASK, (published.pk,), WORD_PRIORITY, WORD_DEFER_SECONDS, {"deferred": 4})]
+    pdf.refresh_from_db()
+    assert not pdf.docx
+
+    assert make_word_copies(published.pk, deferred=WORD_DEFERRALS) == "done"  # waited long enough
+    pdf.refresh_from_db()
+    assert pdf.docx and len(sent) == 2
+
+    # Once no report waits for its render, a copy is made at once.
+    other = AnnualReportFactory(reporting_year=reporting_year, body=BodyFactory(district=people.district),
+                                published=True)
+    AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)
+    assert make_word_copies(other.pk) == "done" and len(sent) == 2
+    assert other.pdf_versions.get().docx
