@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
-from ..selectors import ReportContent, previous_report, report_check
+from ..selectors import ReportContent, report_check
 from ..summary.comparison import KEPT_FOR, Comparison, report_comparison, year_reports, year_similar
 from .checks import CHECKS, Check, Facts, Outcome
 
@@ -101,11 +101,10 @@ def _published(report_filter) -> set[int]:
                .values_list("report_id", flat=True))
 
 
-def report_health(report: AnnualReport, *, today: date | None = None) -> Health:
-    content = ReportContent.of(report)
-    comparison = report_comparison(report, content=content)
-    comparison.content, comparison.previous = content, previous_report(report)
-    comparison.previous_content = ReportContent.of(comparison.previous) if comparison.previous else None
+def report_health(report: AnnualReport, *, today: date | None = None,
+                  comparison: Comparison | None = None) -> Health:
+    """`comparison`: the report's report_comparison, where the page has it already."""
+    comparison = comparison or report_comparison(report)
     where = {"report_id": report.pk}
     return health_of(report, comparison, submitted_on=_first_submissions(where).get(report.pk),
                      graphic=_graphic(report, _published(where)), today=today)

@@ -298,12 +298,15 @@ def year_similar(fmt, reports, previous: dict, texts: dict[int, dict]) -> dict[i
                    if r.pk in answers[part.key]] for r in reports}
 
 
-def report_comparison(report: AnnualReport, *, content: ReportContent | None = None) -> Comparison:
-    """Everything the fillers and the reviewers are warned about, for one report."""
-    content = content or ReportContent.of(report)
+def report_comparison(report: AnnualReport) -> Comparison:
+    """Everything the fillers and the reviewers are warned about, for one report, with what it was
+    computed from (which the 年报体检 reads too)."""
+    content = ReportContent.of(report)
     previous = previous_report(report)
     prev_content = ReportContent.of(previous) if previous else None
-    return _compare(report, content, previous, prev_content, _texts_of_the_year(report.reporting_year_id))
+    comparison = _compare(report, content, previous, prev_content, _texts_of_the_year(report.reporting_year_id))
+    comparison.content, comparison.previous, comparison.previous_content = content, previous, prev_content
+    return comparison
 
 
 def year_flags(reporting_year) -> list[Comparison]:

@@ -3,11 +3,25 @@ filler's overview and the reviewers' page (include "reports/summary/comparison.h
 
 from django import template
 
-from ..summary.comparison import report_comparison
+from ..summary.comparison import Comparison, report_comparison
 
 register = template.Library()
 
 
-@register.inclusion_tag("reports/summary/comparison_panel.html")
-def comparison_panel(report, show_all=False):
-    return {"comparison": report_comparison(report), "show_all": show_all}
+def page_comparison(context, report) -> Comparison:
+    """The report's comparison, computed once a request: the overview and the review page show it
+    in the 年报体检 (its 内容雷同) and in the warnings."""
+    request = context.get("request")
+    kept = getattr(request, "_report_comparisons", None)
+    if kept is None:
+        kept = {}
+        if request is not None:
+            request._report_comparisons = kept
+    if report.pk not in kept:
+        kept[report.pk] = report_comparison(report)
+    return kept[report.pk]
+
+
+@register.inclusion_tag("reports/summary/comparison_panel.html", takes_context=True)
+def comparison_panel(context, report, show_all=False):
+    return {"comparison": page_comparison(context, report), "show_all": show_all}

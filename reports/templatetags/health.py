@@ -4,10 +4,11 @@ and the reviewers' page (templates/reports/health/panel.html)."""
 from django import template
 
 from ..health.selectors import report_health
+from .comparison import page_comparison
 
 register = template.Library()
 
 
-@register.inclusion_tag("reports/health/panel.html")
-def health_panel(report):
-    return {"health": report_health(report), "report": report}
+@register.inclusion_tag("reports/health/panel.html", takes_context=True)
+def health_panel(context, report):
+    return {"health": report_health(report, comparison=page_comparison(context, report)), "report": report}

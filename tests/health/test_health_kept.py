@@ -87,3 +87,19 @@ def test_a_new_day_and_a_moved_deadline_are_checked_again(clean_report, open_yea
     late = year_health(open_year, today=today)
     assert counted.call_count == 3
     assert late[clean_report.pk].item("on_time").outcome.share < 1
+
+
+def test_the_review_page_and_the_overview_compare_the_report_once(client, people, open_year):
+    """Both pages show the comparison twice (the 体检's 内容雷同 and the warnings): computed once."""
+    from django.urls import reverse
+
+    from reports.templatetags import comparison
+
+    report = AnnualReportFactory(body=people.body, reporting_year=open_year, submitted=True)
+    for user, url in ((people.head, reverse("review:report", args=[report.pk])),
+                      (people.filler, reverse("reports:overview", args=[report.pk]))):
+        client.force_login(user)
+        with mock.patch.object(comparison, "report_comparison", wraps=comparison.report_comparison) as compared:
+            html = client.get(url).content.decode()
+        assert compared.call_count == 1, url
+        assert "年报体检" in html and 'id="health"' in html
