@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.core.cache import cache
 from django.db.models import Min, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils import timezone
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, report_check
-from ..summary.comparison import KEPT_FOR, Comparison, report_comparison, year_reports, year_similar
+from ..summary.comparison import Comparison, keep, kept, report_comparison, year_reports, year_similar
 from .checks import CHECKS, Check, Facts, Outcome
 
 
@@ -155,8 +154,8 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
                            {pk: texts.get(pk, {}) for pk in [r.pk for r in reports] + list(saved)})
     keys = {r.pk: _kept_key(r, lasts[r.pk], saved, similar[r.pk], submitted.get(r.pk),
                             _graphic(r, published), today) for r in reports}
-    kept = cache.get_many(list(keys.values()))
-    outcomes = {r.pk: kept[keys[r.pk]] for r in reports if keys[r.pk] in kept}
+    found = kept(list(keys.values()))
+    outcomes = {r.pk: found[keys[r.pk]] for r in reports if keys[r.pk] in found}
     checked = [r for r in reports if r.pk not in outcomes]
     if checked:
         fresh = {}
@@ -171,6 +170,6 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
             health = health_of(report, comparison, submitted_on=submitted.get(report.pk),
                                graphic=_graphic(report, published), today=today)
             outcomes[report.pk] = fresh[keys[report.pk]] = tuple(item.outcome for item in health.items)
-        cache.set_many(fresh, timeout=KEPT_FOR)
+        keep(fresh)
     return {r.pk: Health(tuple(HealthItem(c, o) for c, o in zip(CHECKS, outcomes[r.pk], strict=True)))
             for r in reports}

@@ -27,6 +27,7 @@ from itertools import repeat
 from operator import sub
 from pathlib import Path
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 
@@ -34,6 +35,8 @@ from ..formats.base import CellType
 from ..formats.cells import format_cell
 from ..models import AnnualReport, ReportSection
 from ..selectors import ReportContent, previous_report
+
+log = structlog.get_logger(__name__)
 
 SIMILARITY_THRESHOLD = 0.9
 MIN_TEXT_LENGTH = 30  # "无。" or a one-line 无其他需要报告的事项 is the same everywhere, and rightly so
@@ -269,6 +272,23 @@ SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 KEPT_FOR = 24 * 3600
 
 
+def kept(keys: list[str]) -> dict:
+    """What the shared cache keeps of these keys; nothing when it cannot be reached (then everything
+    is computed, as before it was kept: the board does not depend on the cache being up)."""
+    try:
+        return cache.get_many(keys)
+    except Exception as exc:  # redis-py's connection and timeout errors, whatever the backend raises
+        log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
+        return {}
+
+
+def keep(values: dict) -> None:
+    try:
+        cache.set_many(values, timeout=KEPT_FOR)
+    except Exception as exc:
+        log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
+
+
 def year_similar(fmt, reports, previous: dict, texts: dict[int, dict]) -> dict[int, list[SimilarText]]:
     """内容雷同 of every report of a year (in the bodies' order), part by part: report id -> its similar
     texts. `previous` maps a body to its report of last year, `texts` a report (of either year) to its
@@ -282,18 +302,18 @@ def year_similar(fmt, reports, previous: dict, texts: dict[int, dict]) -> dict[i
                           for r in reports]
         digest = hashlib.sha256(repr(rows[part.key]).encode()).hexdigest()
         keys[part.key] = f"similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{part.key}:{digest}"
-    kept = cache.get_many(list(keys.values()))
+    known = kept(list(keys.values()))
     answers, fresh = {}, {}
     for key, part_rows in rows.items():
-        if keys[key] in kept:
-            answers[key] = kept[keys[key]]
+        if keys[key] in known:
+            answers[key] = known[keys[key]]
             continue
         entries = [(pk, name, _Text.of(text)) for pk, name, text, _label, _last in part_rows if text]
         answers[key] = fresh[keys[key]] = {
             pk: found for pk, _name, text, label, last in part_rows
             if (found := _part_similar(text, label, last, entries, pk))}
     if fresh:
-        cache.set_many(fresh, timeout=KEPT_FOR)
+        keep(fresh)
     return {r.pk: [_similar_text(fmt, part, answers[part.key][r.pk]) for part in fmt.text_parts()
                    if r.pk in answers[part.key]] for r in reports}
 
