@@ -174,3 +174,17 @@ def test_every_password_hasher_of_the_settings_can_be_used():
     for path in base.PASSWORD_HASHERS:
         hasher = import_string(path)()
         assert hasher.verify("Nianbao@2026", hasher.encode("Nianbao@2026", hasher.salt())), path
+
+
+def test_a_production_web_process_loads_every_view_then_freezes_what_it_loaded():
+    """config/wsgi.py (gunicorn's entry): the URLconf and every view imported at start, and what is
+    loaded kept out of the garbage collector's full collections (config/warm.py)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "NIANBAO_SIGNING_"))}
+    code = ("import gc, sys; import config.wsgi; "
+            "print(gc.get_freeze_count(), 'reports.review.views' in sys.modules, 'portal.views' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **PROD_ENV},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    frozen, review_views, portal_views = done.stdout.split()
+    assert int(frozen) > 50_000 and review_views == portal_views == "True"
