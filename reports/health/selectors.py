@@ -133,8 +133,10 @@ def _saved_versions(report_ids) -> dict[int, tuple]:
 
 def _kept_key(report, last, saved, similar, submitted_on, graphic, today) -> str:
     facts = (SOURCE, report.pk, report.status, report.imported, report.reporting_year.format_version,
+             report.reporting_year.format_variant,
              report.reporting_year.deadline.isoformat(), saved.get(report.pk),
-             last and (last.pk, last.reporting_year.format_version, saved.get(last.pk)),
+             last and (last.pk, last.reporting_year.format_version, last.reporting_year.format_variant,
+                       saved.get(last.pk)),
              [(s.part, s.other, s.ratio) for s in similar], submitted_on, graphic, today.isoformat())
     return "health:" + hashlib.sha256(repr(facts).encode()).hexdigest()
 
