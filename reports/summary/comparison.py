@@ -120,10 +120,10 @@ def similarity(a: str, b: str) -> float:
     return _ratio("".join(a.split()), "".join(b.split()))
 
 
-# The board and the district's flags compare every text of a year with every other on each load, and
-# between two loads only the texts saved meanwhile differ: a process keeps the texts it prepared and
-# the ratios it computed (pure functions of the texts; ~10,000 texts or ratios of a year).
-@lru_cache(maxsize=32768)
+# When a part's texts change (year_similar), the ratios between the texts nobody changed are the same
+# as at the last load: a process keeps the last few thousand it computed (pure functions of the two
+# texts; ~1.5 KB each with its key, a few MB at most).
+@lru_cache(maxsize=4096)
 def _ratio(flat_a: str, flat_b: str) -> float:
     return SequenceMatcher(None, flat_a, flat_b, autojunk=False).ratio()
 
@@ -140,21 +140,12 @@ class _Text:
 
     @classmethod
     def of(cls, text: str) -> "_Text":
-        return _prepared(text)
-
-    @classmethod
-    def _prepare(cls, text: str) -> "_Text":
         flat = "".join(text.split())
         chars = Counter(flat)
         buckets = [0] * BUCKETS
         for char, n in chars.items():
             buckets[ord(char) % BUCKETS] += n
         return cls(flat, frozenset(_shingles(flat)), chars, tuple(buckets), len(text.strip()) >= MIN_TEXT_LENGTH)
-
-
-@lru_cache(maxsize=16384)
-def _prepared(text: str) -> _Text:
-    return _Text._prepare(text)
 
 
 def _common_chars(a: dict[str, int], b: dict[str, int]) -> int:
