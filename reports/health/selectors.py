@@ -117,7 +117,7 @@ SOURCE = hashlib.sha256(b"".join(
     for path in (sorted(source.glob("*.py")) if source.is_dir() else [source]))).hexdigest()[:16]
 
 
-def _saved_versions(report_ids) -> dict[int, tuple]:
+def _content_digests(report_ids) -> dict[int, tuple]:
     """Report id -> its sections' (key, digest of the stored content), computed by the database (one
     query that reads no content into Python): what changes whenever the content does, however it is
     saved."""
@@ -148,7 +148,7 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
     submitted, published = _first_submissions(where), _published(where)
     reports, previous = year_reports(reporting_year, sections=False)
     lasts = {r.pk: previous.get(r.body_id) for r in reports}
-    saved = _saved_versions([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
+    saved = _content_digests([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
     texts: dict[int, dict] = {}
     for report_id, part_texts in ReportSection.objects.filter(report_id__in=saved).values_list("report_id", "texts"):
         texts.setdefault(report_id, {}).update(part_texts)
