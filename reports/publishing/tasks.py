@@ -151,10 +151,12 @@ def make_word_copies(self, report_id: int, deferred: int = 0) -> str:
     made is left as it is). Sent back while a render waits or runs, at most WORD_DEFERRALS times
     (enqueue.py). Transient errors retry; past them the portal makes the copy on its first download,
     and the sweep queues it again."""
-    if deferred < WORD_DEFERRALS and renders_waiting():
-        if enqueue_word_copies(report_id, deferred=deferred + 1):
-            return "deferred"
+    copying = False
     try:
+        if (deferred < WORD_DEFERRALS and renders_waiting()
+                and enqueue_word_copies(report_id, deferred=deferred + 1)):
+            return "deferred"
+        copying = True
         word_copies(report_id)
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
@@ -163,7 +165,8 @@ def make_word_copies(self, report_id: int, deferred: int = 0) -> str:
         raise self.retry(exc=exc, countdown=min(5 * 2 ** self.request.retries, 120),
                          priority=WORD_PRIORITY) from exc
     finally:
-        pdf_engine.release_memory()
+        if copying:
+            pdf_engine.release_memory()
     return "done"
 
 
