@@ -30,6 +30,8 @@ from pathlib import Path
 import structlog
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import TextField
+from django.db.models.functions import MD5, Cast
 
 from ..formats.base import CellType
 from ..formats.cells import format_cell
@@ -205,19 +207,54 @@ def _texts_by_part(rows) -> dict[str, list[tuple[int, str, _Text]]]:
     return by_part
 
 
+# The sections of a year in the bodies' order (year_reports'): the first of equally similar texts is
+# the same body on the board and on the report's own pages.
+TEXTS_ORDER = ("report__body__kind", "report__body__sort_order", "report__body__code", "report_id", "key")
+
+
+def _year_sections(reporting_year_id: int):
+    return (ReportSection.objects.filter(report__reporting_year_id=reporting_year_id).exclude(texts={})
+            .order_by(*TEXTS_ORDER))
+
+
 def _texts_of_the_year(reporting_year_id: int) -> dict[str, list[tuple[int, str, _Text]]]:
     """Every report's texts of the year, by part (one query)."""
-    return _texts_by_part(ReportSection.objects.filter(report__reporting_year_id=reporting_year_id)
-                          .exclude(texts={}).values_list("report_id", "report__body_name", "texts"))
+    return _texts_by_part(_year_sections(reporting_year_id).values_list("report_id", "report__body_name", "texts"))
 
 
-def _compare(report, content: ReportContent, previous, prev_content, year_texts, *, cells=True,
-             similar: list[SimilarText] | None = None) -> Comparison:
-    """`similar`: the 内容雷同 found by year_similar (else compared here with `year_texts`)."""
+def _texts_digest(reporting_year_id: int) -> str:
+    """What changes whenever any text of the year or a body's name does: the database digests each
+    section's texts (one query that reads no text into Python)."""
+    rows = (_year_sections(reporting_year_id).annotate(digest=MD5(Cast("texts", TextField())))
+            .values_list("report_id", "report__body_name", "key", "digest"))
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def _report_similar(report, content: ReportContent, previous, prev_content) -> list[SimilarText]:
+    """The 内容雷同 of one report. Its answers are kept in the shared cache under a digest of what
+    they are computed from (every text of the year, its own of last year), so that the review page,
+    the overview and the section pages compare again only once a text of the year has changed."""
+    fmt, label = report.format, _own_label(previous)
+    last_texts = prev_content.texts if prev_content is not None else {}
+    facts = (report.pk, report.reporting_year.format_version, report.reporting_year.format_variant, label,
+             sorted(last_texts.items()), _texts_digest(report.reporting_year_id))
+    key = f"report-similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{hashlib.sha256(repr(facts).encode()).hexdigest()}"
+    answers = kept([key]).get(key)
+    if answers is None:
+        year_texts = _texts_of_the_year(report.reporting_year_id)
+        answers = {part.key: found for part in fmt.text_parts()
+                   if (found := _part_similar(content.texts.get(part.key) or "", label, last_texts.get(part.key),
+                                              year_texts.get(part.key, []), report.pk))}
+        keep({key: answers})
+    return [_similar_text(fmt, part, answers[part.key]) for part in fmt.text_parts() if part.key in answers]
+
+
+def _compare(report, content: ReportContent, previous, prev_content, similar: list[SimilarText], *,
+             cells=True) -> Comparison:
+    """`similar`: the report's 内容雷同 (_report_similar, or year_similar for a whole year)."""
     fmt = report.format
     factor, min_change = yoy_factor(), yoy_min_change()
     comparison = Comparison(report, previous.year if previous else None, factor=factor, min_change=min_change)
-    pk = report.pk
     if previous is not None and cells:
         prev_cells = previous.format.cells()
         for cell_id, cell in fmt.cells().items():
@@ -230,15 +267,7 @@ def _compare(report, content: ReportContent, previous, prev_content, year_texts,
                 _change_text(cell.type, change),
                 moved_too_much(this, last, factor=factor, min_change=min_change),
             ))
-    if similar is not None:
-        comparison.similar = similar
-        return comparison
-    for part in fmt.text_parts():
-        previous_text = prev_content.texts.get(part.key) if prev_content is not None else None
-        found = _part_similar(content.texts.get(part.key) or "", _own_label(previous), previous_text,
-                              year_texts.get(part.key, []), pk)
-        if found:
-            comparison.similar.append(_similar_text(fmt, part, found))
+    comparison.similar = similar
     return comparison
 
 
@@ -315,7 +344,8 @@ def report_comparison(report: AnnualReport) -> Comparison:
     content = ReportContent.of(report)
     previous = previous_report(report)
     prev_content = ReportContent.of(previous) if previous else None
-    comparison = _compare(report, content, previous, prev_content, _texts_of_the_year(report.reporting_year_id))
+    comparison = _compare(report, content, previous, prev_content,
+                          _report_similar(report, content, previous, prev_content))
     comparison.content, comparison.previous, comparison.previous_content = content, previous, prev_content
     return comparison
 
@@ -352,8 +382,7 @@ def year_comparisons(reporting_year, *, cells: bool = True) -> list[Comparison]:
     for report in reports:
         last = previous.get(report.body_id)
         last_content = last_contents[last.pk] if last else None
-        comparison = _compare(report, contents[report.pk], last, last_content, None, cells=cells,
-                              similar=similar[report.pk])
+        comparison = _compare(report, contents[report.pk], last, last_content, similar[report.pk], cells=cells)
         comparison.content, comparison.previous, comparison.previous_content = contents[report.pk], last, last_content
         comparisons.append(comparison)
     return comparisons

@@ -1,0 +1,104 @@
+"""One report's 内容雷同 kept in the shared cache (comparison._report_similar): the review page, the
+overview and the section pages compare again only once a text of the year, last year's text or a
+body's name has changed, name the same body as the board among equal copies, and answer the same
+when the cache cannot be reached."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from reports.models import AnnualReport, ReportSection
+from reports.summary import comparison
+from reports.summary.comparison import report_comparison, year_comparisons
+from tests.factories import BodyFactory
+from tests.report_factories import AnnualReportFactory, ReportingYearFactory
+
+pytestmark = pytest.mark.django_db
+
+COPIED = ("今年我们围绕老旧小区改造、背街小巷整治和养老助餐点建设，逐月在街道网站发布工作进展，"
+          "并在社区公告栏张贴纸质版本，方便不上网的老年居民查阅，全年共更新栏目四十二次。")
+OWN = ("本单位重点公开了义务教育招生、学位分配和课后服务收费等信息，家长可在区教委网站和微信公众号查询，"
+       "招生季前后还举办了三场线上政策解读直播，回答家长提问二百余条。")
+
+
+def _texts(report, texts):
+    section = ReportSection.objects.get(report=report, key="s5")
+    section.texts.update(texts)
+    section.save()
+
+
+@pytest.fixture
+def year(people):
+    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
+                               body=people.body, published=True, sections__seed=1)
+    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
+                               body=people.body, filled=True, sections__seed=2)
+    other = AnnualReportFactory(reporting_year=this.reporting_year, body=people.other_body, filled=True,
+                                sections__seed=3)
+    _texts(last, {"s5.p0": OWN[::-1]})
+    _texts(this, {"s5.p0": OWN})
+    _texts(other, {"s5.p0": COPIED})
+    cache.clear()
+    return last, this, other
+
+
+@pytest.fixture
+def compared():
+    with mock.patch.object(comparison, "_part_similar", wraps=comparison._part_similar) as part_similar:
+        yield part_similar
+
+
+def _similar(report):
+    return {s.part: (s.other, s.percent) for s in report_comparison(report).similar}
+
+
+def test_a_second_comparison_compares_nothing(year, compared):
+    _last, this, _other = year
+    first = _similar(this)
+    parts = compared.call_count
+    assert parts == len(this.format.text_parts())
+    assert _similar(this) == first
+    assert compared.call_count == parts
+
+
+def test_another_body_copying_the_text_is_found_at_once(year, people, compared):
+    _last, this, other = year
+    assert "s5.p0" not in _similar(this)
+    _texts(other, {"s5.p0": OWN})
+    assert _similar(this)["s5.p0"] == (people.other_body.name, 100)
+
+
+def test_last_years_text_and_a_new_name_are_compared_afresh(year, people, compared):
+    last, this, other = year
+    _texts(other, {"s5.p0": OWN})
+    assert _similar(this)["s5.p0"][0] == people.other_body.name
+    AnnualReport.objects.filter(pk=other.pk).update(body_name="改名后的街道办事处")
+    assert _similar(this)["s5.p0"][0] == "改名后的街道办事处"
+    _texts(last, {"s5.p0": OWN})  # its own text of last year comes first
+    assert _similar(this)["s5.p0"] == ("本单位2024年度报告", 100)
+    assert compared.call_count == 3 * len(this.format.text_parts())
+
+
+def test_the_report_names_the_same_body_as_the_board_among_equal_copies(year, people):
+    _last, this, other = year
+    bodies = [BodyFactory(district=people.district, name=f"第{n}街道办事处", sort_order=n) for n in (3, 1, 2)]
+    for body in bodies:
+        copy = AnnualReportFactory(reporting_year=this.reporting_year, body=body, filled=True, sections__seed=4)
+        _texts(copy, {"s5.p0": OWN})
+    board = {c.report.pk: c for c in year_comparisons(this.reporting_year)}
+    on_the_board = {s.part: s.other for s in board[this.pk].similar}
+    assert on_the_board["s5.p0"] in {b.name for b in bodies}
+    assert {part: other for part, (other, _percent) in _similar(this).items()} == on_the_board
+
+
+def test_the_same_answer_when_the_cache_cannot_be_reached(year):
+    _last, this, other = year
+    _texts(other, {"s5.p0": OWN})
+    expected = _similar(this)
+    cache.clear()
+    broken = mock.Mock(side_effect=ConnectionError("Error 111 connecting to redis:6379. Connection refused."))
+    with mock.patch.object(comparison.cache, "get_many", broken), \
+            mock.patch.object(comparison.cache, "set_many", broken):
+        assert _similar(this) == expected
+    assert broken.call_count == 2
