@@ -142,3 +142,19 @@ def test_the_district_admin_lists_every_flagged_body_of_a_year(page, live_server
     mine.get_by_role("link", name="东花市街道办事处").click()
     expect(page).to_have_url(re.compile(rf"/reports/{this.pk}/#comparison$"))
     expect(page.locator("#yoy-flags")).to_contain_text("变化超过 3 倍（且增减不少于 10）")
+
+
+def test_every_cell_row_as_the_template_loop_wrote_it(pair):
+    from django.template import Context, Template
+
+    from reports.templatetags.comparison import comparison_rows
+
+    last, this = pair
+    _set(last, "s2", {"s2.t6.r1.c1": 10})
+    _set(this, "s2", {"s2.t6.r1.c1": 45})
+    cells = report_comparison(this).cells
+    loop = Template('{% for c in cells %}<tr class="{% if c.flagged %}table-warning{% endif %}"><th scope="row" '
+                    'class="fw-normal">{{ c.label }}</th><td class="text-end">{{ c.last_year }}</td><td '
+                    'class="text-end">{{ c.this_year }}</td><td class="text-end">{{ c.change }}</td></tr>{% endfor %}')
+    assert len(cells) > 100 and any(c.flagged for c in cells)
+    assert comparison_rows(cells) == loop.render(Context({"cells": cells}))
