@@ -62,3 +62,11 @@ def stats_table(table) -> SafeString:
         stats_header_rows(table),
         mark_safe("".join(_row(row) for row in table.rows)),  # noqa: S308 - built by format_html above
         note)
+
+
+@register.simple_tag
+def chart_rows(chart) -> SafeString:
+    """The rows of a 图解 chart's data table (the summary's: one per body, a few hundred figures)."""
+    return format_html_join("", '<tr><th scope="row">{}</th>{}<td class="text-end">{}</td></tr>', (
+        (bar.label, format_html_join("", '<td class="text-end">{}</td>', ((s.text,) for s in bar.segments)), bar.text)
+        for bar in chart.bars))

@@ -49,3 +49,18 @@ def test_only_the_district_administrator_sees_it(client, people, year_with_repor
     response = client.get(reverse("summary:summary", args=[year_with_reports.pk]))
     assert response.status_code in (302, 403, 404)
     assert b"bodies-graphic" not in response.content
+
+
+def test_the_bodies_rows_are_what_the_template_loop_wrote(year_with_reports):
+    from django.template import Context, Template
+
+    from reports.summary.views import bodies_graphic
+    from reports.templatetags.stats import chart_rows
+
+    loop = Template('{% for bar in chart.bars %}<tr><th scope="row">{{ bar.label }}</th>{% for segment in bar.segments %}'
+                    '<td class="text-end">{{ segment.text }}</td>{% endfor %}<td class="text-end">{{ bar.text }}</td>'
+                    "</tr>{% endfor %}")
+    charts = bodies_graphic(year_with_reports, "approved")["charts"]
+    assert any(chart.bars for chart in charts)
+    for chart in charts:
+        assert chart_rows(chart) == loop.render(Context({"chart": chart}))
