@@ -117,18 +117,21 @@ SOURCE = hashlib.sha256(b"".join(
     for path in (sorted(source.glob("*.py")) if source.is_dir() else [source]))).hexdigest()[:16]
 
 
-def _content_digests(report_ids) -> dict[int, tuple]:
-    """Report id -> its sections' (key, digest of the stored content), computed by the database (one
-    query that reads no content into Python): what changes whenever the content does, however it is
-    saved."""
+def _content_digests(report_ids) -> tuple[dict[int, tuple], dict[int, dict[str, str]]]:
+    """Report id -> its sections' (key, digest of the stored content), and report id -> section key ->
+    digest of its texts alone, computed by the database (one query that reads no content into
+    Python): what changes whenever the content (the texts) does, however it is saved."""
     content = Concat(Cast("values", TextField()), Value("|"), Cast("texts", TextField()), Value("|"),
                      Cast("raw", TextField()), output_field=TextField())
     saved: dict[int, list] = {}
-    for report_id, key, digest in (ReportSection.objects.filter(report_id__in=report_ids)
-                                   .annotate(digest=MD5(content)).order_by("report_id", "key")
-                                   .values_list("report_id", "key", "digest")):
+    texts: dict[int, dict[str, str]] = {}
+    for report_id, key, digest, text_digest in (
+            ReportSection.objects.filter(report_id__in=report_ids)
+            .annotate(digest=MD5(content), text_digest=MD5(Cast("texts", TextField()))).order_by("report_id", "key")
+            .values_list("report_id", "key", "digest", "text_digest")):
         saved.setdefault(report_id, []).append((key, digest))
-    return {report_id: tuple(sections) for report_id, sections in saved.items()}
+        texts.setdefault(report_id, {})[key] = text_digest
+    return {report_id: tuple(sections) for report_id, sections in saved.items()}, texts
 
 
 def _kept_key(report, last, saved, similar, submitted_on, graphic, today) -> str:
@@ -148,12 +151,15 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
     submitted, published = _first_submissions(where), _published(where)
     reports, previous = year_reports(reporting_year, sections=False)
     lasts = {r.pk: previous.get(r.body_id) for r in reports}
-    saved = _content_digests([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
-    texts: dict[int, dict] = {}
-    for report_id, part_texts in ReportSection.objects.filter(report_id__in=saved).values_list("report_id", "texts"):
-        texts.setdefault(report_id, {}).update(part_texts)
-    similar = year_similar(reporting_year.format, reports, previous,
-                           {pk: texts.get(pk, {}) for pk in [r.pk for r in reports] + list(saved)})
+    saved, text_digests = _content_digests([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
+
+    def texts() -> dict[int, dict]:
+        read: dict[int, dict] = {}
+        for report_id, part_texts in ReportSection.objects.filter(report_id__in=saved).values_list("report_id", "texts"):
+            read.setdefault(report_id, {}).update(part_texts)
+        return read
+
+    similar = year_similar(reporting_year.format, reports, previous, texts, digests=text_digests)
     keys = {r.pk: _kept_key(r, lasts[r.pk], saved, similar[r.pk], submitted.get(r.pk),
                             _graphic(r, published), today) for r in reports}
     found = kept(list(keys.values()))

@@ -309,29 +309,40 @@ def keep(values: dict) -> None:
         log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
 
 
-def year_similar(fmt, reports, previous: dict, texts: dict[int, dict]) -> dict[int, list[SimilarText]]:
+def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict] | None = None,
+                 ) -> dict[int, list[SimilarText]]:
     """内容雷同 of every report of a year (in the bodies' order), part by part: report id -> its similar
     texts. `previous` maps a body to its report of last year, `texts` a report (of either year) to its
-    texts. A part's answers are kept in the shared cache under a digest of everything they are
-    computed from (the part's texts of both years and the bodies' names), so that a board load
-    compares again only the parts saved since the last load in any process."""
-    rows, keys = {}, {}
-    for part in fmt.text_parts():
-        rows[part.key] = [(r.pk, r.body_name, texts[r.pk].get(part.key) or "", _own_label(previous.get(r.body_id)),
-                           texts.get(getattr(previous.get(r.body_id), "pk", None), {}).get(part.key) or "")
-                          for r in reports]
-        digest = hashlib.sha256(repr(rows[part.key]).encode()).hexdigest()
-        keys[part.key] = f"similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{part.key}:{digest}"
+    texts, or is a function that reads them. A part's answers are kept in the shared cache under a
+    digest of everything they are computed from (the part's texts of both years and the bodies'
+    names), so that a board load compares again only the parts saved since the last load in any
+    process. With `digests` (report id -> section key -> the database's digest of its texts) the kept
+    answers are found without reading any text: `texts` is called only when a part is compared again."""
+    def stored(pk, part, read):
+        return (texts.get(pk, {}).get(part.key) if read else digests.get(pk, {}).get(part.key.split(".")[0])) or ""
+
+    def part_rows(part, read):
+        return [(r.pk, r.body_name, stored(r.pk, part, read), _own_label(last := previous.get(r.body_id)),
+                 stored(last.pk, part, read) if last else "") for r in reports]
+
+    read = digests is None
+    if read and callable(texts):
+        texts = texts()
+    keys = {part.key: f"similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{part.key}:{'texts' if read else 'digests'}:"
+                      f"{hashlib.sha256(repr(part_rows(part, read)).encode()).hexdigest()}"
+            for part in fmt.text_parts()}
     known = kept(list(keys.values()))
     answers, fresh = {}, {}
-    for key, part_rows in rows.items():
-        if keys[key] in known:
-            answers[key] = known[keys[key]]
+    for part in fmt.text_parts():
+        if keys[part.key] in known:
+            answers[part.key] = known[keys[part.key]]
             continue
-        entries = [(pk, name, _Text.of(text)) for pk, name, text, _label, _last in part_rows if text]
-        answers[key] = fresh[keys[key]] = {
-            pk: found for pk, _name, text, label, last in part_rows
-            if (found := _part_similar(text, label, last, entries, pk))}
+        if callable(texts):
+            texts = texts()
+        rows = part_rows(part, True)
+        entries = [(pk, name, _Text.of(text)) for pk, name, text, _label, _last in rows if text]
+        answers[part.key] = fresh[keys[part.key]] = {
+            pk: found for pk, _name, text, label, last in rows if (found := _part_similar(text, label, last, entries, pk))}
     if fresh:
         keep(fresh)
     return {r.pk: [_similar_text(fmt, part, answers[part.key][r.pk]) for part in fmt.text_parts()

@@ -118,3 +118,32 @@ def test_the_board_computes_everything_when_the_cache_cannot_be_reached(client, 
         response = client.get(reverse("district:board", args=[open_year.pk]))
     assert response.status_code == 200 and broken.call_count == 4  # read and written: 体检 and 内容雷同
     assert f'data-score="{expected}"' in response.content.decode()
+
+
+def test_a_load_after_a_figure_is_saved_reads_no_text(clean_report, people, open_year):
+    """The kept 内容雷同 are found by the database's digests of the texts: saving figures compares
+    nothing again and reads no text; saving a text compares again the parts of its section."""
+    from reports.summary import comparison
+
+    reads = mock.Mock()
+
+    def year_similar(fmt, reports, previous, texts, *, digests):
+        def counted():
+            reads()
+            return texts()
+        return comparison.year_similar(fmt, reports, previous, counted, digests=digests)
+
+    AnnualReportFactory(body=people.other_body, reporting_year=open_year, filled=True)
+    cache.clear()
+    year_health(open_year)
+    received = ReportContent.of(clean_report).values["s3.R1.A"]
+    edit(clean_report, "s3", values={"s3.R1.A": received + 1})
+    with mock.patch.object(comparison, "_part_similar", wraps=comparison._part_similar) as compared, \
+            mock.patch.object(selectors, "year_similar", year_similar):
+        year_health(open_year)
+        assert (compared.call_count, reads.call_count) == (0, 0)
+        edit(clean_report, "s5", texts={"s5.p0": UNIQUE})
+        after = year_health(open_year)
+        assert compared.call_count > 0 and reads.call_count == 1
+    clean_report.refresh_from_db()
+    assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
