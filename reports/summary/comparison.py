@@ -232,8 +232,8 @@ def _texts_digest(reporting_year_id: int) -> str:
 
 def _report_similar(report, content: ReportContent, previous, prev_content) -> list[SimilarText]:
     """The 内容雷同 of one report. Its answers are kept in the shared cache under a digest of what
-    they are computed from (every text of the year, its own of last year), so that the review page,
-    the overview and the section pages compare again only once a text of the year has changed."""
+    they are computed from (every text of the year, its own of last year), so that the review page
+    and the overview compare again only once a text of the year has changed."""
     fmt, label = report.format, _own_label(previous)
     last_texts = prev_content.texts if prev_content is not None else {}
     facts = (report.pk, report.reporting_year.format_version, report.reporting_year.format_variant, label,
