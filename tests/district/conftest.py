@@ -19,3 +19,13 @@ def year_with_reports(people):
                  else "filled")
         AnnualReportFactory(reporting_year=current, body=body, sections__seed=index, **{trait: True})
     return current
+
+
+@pytest.fixture
+def pair(people):
+    """The body's report of 2024 (published) and of 2025 (filled in)."""
+    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
+                               body=people.body, published=True, sections__seed=1)
+    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
+                               body=people.body, filled=True, sections__seed=2)
+    return last, this

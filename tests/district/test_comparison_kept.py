@@ -12,7 +12,7 @@ from reports.models import AnnualReport, ReportSection
 from reports.summary import comparison
 from reports.summary.comparison import report_comparison, year_comparisons
 from tests.factories import BodyFactory
-from tests.report_factories import AnnualReportFactory, ReportingYearFactory
+from tests.report_factories import AnnualReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,8 @@ def _texts(report, texts):
 
 
 @pytest.fixture
-def year(people):
-    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
-                               body=people.body, published=True, sections__seed=1)
-    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
-                               body=people.body, filled=True, sections__seed=2)
+def year(pair, people):
+    last, this = pair
     other = AnnualReportFactory(reporting_year=this.reporting_year, body=people.other_body, filled=True,
                                 sections__seed=3)
     _texts(last, {"s5.p0": OWN[::-1]})

@@ -25,15 +25,6 @@ def _set(report, key, values=None, texts=None):
     section.save()
 
 
-@pytest.fixture
-def pair(people):
-    last = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2024),
-                               body=people.body, published=True, sections__seed=1)
-    this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
-                               body=people.body, filled=True, sections__seed=2)
-    return last, this
-
-
 def test_moved_too_much():
     assert moved_too_much(40, 10, factor=3, min_change=5)
     assert not moved_too_much(30, 10, factor=3, min_change=5)
