@@ -5,6 +5,7 @@ with their snapshot; never a draft, never live section data.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Subquery
@@ -74,6 +75,14 @@ def renders_waiting(now=None) -> bool:
     cutoff = (now or timezone.now()) - settings.PUBLISHING_SWEEP_AFTER
     return (AnnualReport.objects.filter(status=ReportStatus.APPROVED).exists()
             or ReportPdf.objects.filter(status=ReportPdf.Status.RENDERING, updated_at__gt=cutoff).exists())
+
+
+def renders_coming(within: timedelta, now=None) -> bool:
+    """A render waits or runs, or one was published within `within`: approvals are arriving, as at the
+    January peak, and a Word copy made now would take a core from the next render."""
+    now = now or timezone.now()
+    return renders_waiting(now) or ReportPdf.objects.filter(status=ReportPdf.Status.DONE,
+                                                            published_at__gt=now - within).exists()
 
 
 def render_stalled(report: AnnualReport, now=None) -> bool:

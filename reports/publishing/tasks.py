@@ -15,11 +15,13 @@ Delivery guarantees, and why the task is written the way it is:
 - The Word copy of a published version is its own task (`make_word_copies`), queued when the version
   is published, at the lowest priority (enqueue.py): a render does only what the PDF needs, and at the
   peak the workers publish every waiting PDF before they make the copies (a copy taken while a render
-  waits or runs is sent back for later, so that a free worker is free for the next approval).
+  waits or runs, or just after a publication, is sent back for later, so that a free worker is free for
+  the next approval).
 """
 
 import os
 import socket
+from datetime import timedelta
 
 import structlog
 from celery import shared_task
@@ -29,16 +31,23 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from . import pdf as pdf_engine
 from . import services
-from .enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render, enqueue_word_copies
+from .enqueue import (
+    RENDER_TASK,
+    WORD_DEFER_SECONDS,
+    WORD_PRIORITY,
+    WORD_TASK,
+    enqueue_render,
+    enqueue_word_copies,
+)
 from .search import search_text
-from .selectors import copies_to_sweep, pending_claim, renders_waiting, reports_to_sweep
+from .selectors import copies_to_sweep, pending_claim, renders_coming, reports_to_sweep
 from .signing import sign_pdf
 
 log = structlog.get_logger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
 MAX_RETRIES = 4
-WORD_DEFERRALS = 20  # × WORD_DEFER_SECONDS: past 10 minutes of renders, the copy is made between them
+WORD_DEFERRALS = 60  # × WORD_DEFER_SECONDS: past 10 minutes of renders, the copy is made between them
 
 
 def _worker_name(task) -> str:
@@ -148,12 +157,12 @@ def render_report_pdf(self, report_id: int) -> str:
 )
 def make_word_copies(self, report_id: int, deferred: int = 0) -> str:
     """The Word copies of the report's published versions that have none (idempotent: a copy already
-    made is left as it is). Sent back while a render waits or runs, at most WORD_DEFERRALS times
-    (enqueue.py). Transient errors retry; past them the portal makes the copy on its first download,
-    and the sweep queues it again."""
+    made is left as it is). Sent back while a render waits or runs or one was just published, at most
+    WORD_DEFERRALS times (enqueue.py). Transient errors retry; past them the portal makes the copy on
+    its first download, and the sweep queues it again."""
     copying = False
     try:
-        if (deferred < WORD_DEFERRALS and renders_waiting()
+        if (deferred < WORD_DEFERRALS and renders_coming(timedelta(seconds=WORD_DEFER_SECONDS))
                 and enqueue_word_copies(report_id, deferred=deferred + 1)):
             return "deferred"
         copying = True

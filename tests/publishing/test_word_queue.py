@@ -1,7 +1,10 @@
 """The Word copy's place in the queue: its own task, sent when a publication commits, behind every render;
 the sweep queues copies still missing only once no render waits, a bounded batch at a time."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from reports.models import AnnualReport, ReportStatus
 from reports.publishing.models import ReportPdf
@@ -19,7 +22,13 @@ def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication
     publication commits, at the lowest priority (workers take every waiting render first)."""
     from celery import current_app
 
-    from reports.publishing.enqueue import RENDER_TASK, WORD_PRIORITY, WORD_TASK, enqueue_render
+    from reports.publishing.enqueue import (
+        RENDER_TASK,
+        WORD_DEFER_SECONDS,
+        WORD_PRIORITY,
+        WORD_TASK,
+        enqueue_render,
+    )
     from reports.publishing.tasks import make_word_copies
 
     sent = []
@@ -35,6 +44,8 @@ def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication
     enqueue_render(report.pk)
     assert sent[-1][0] == RENDER_TASK and sent[-1][2].get("priority") is None  # renders: the default, first
 
+    assert make_word_copies(report.pk) == "deferred"  # published a moment ago: more may be coming
+    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=WORD_DEFER_SECONDS + 1))
     assert make_word_copies(report.pk) == "done"  # what the worker then runs
     pdf.refresh_from_db()
     assert pdf.docx and pdf.docx_sha256 and open_docx(pdf).paragraphs[0].text == report.title
@@ -81,8 +92,9 @@ def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monk
 
 def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, monkeypatch):
     """A worker free a moment before the next approval would hold its render back for a whole copy:
-    the copy goes back to the queue (30 s later, at its priority) while an approved report waits or
-    a render runs, and is made once none does, or after 20 times back whatever waits."""
+    the copy goes back to the queue (WORD_DEFER_SECONDS later, at its priority) while an approved
+    report waits, a render runs or one was published within WORD_DEFER_SECONDS, and is made once none
+    does, or after WORD_DEFERRALS times back whatever waits."""
     from celery import current_app
 
     from reports.publishing.enqueue import WORD_DEFER_SECONDS, WORD_PRIORITY, WORD_TASK
@@ -107,9 +119,12 @@ def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, m
     pdf.refresh_from_db()
     assert pdf.docx and len(sent) == 2
 
-    # Once no report waits for its render, a copy is made at once.
+    # No report waits for its render, but one was published a moment ago: approvals are arriving.
     other = AnnualReportFactory(reporting_year=reporting_year, body=BodyFactory(district=people.district),
                                 published=True)
     AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)
-    assert make_word_copies(other.pk) == "done" and len(sent) == 2
+    assert make_word_copies(other.pk) == "deferred" and len(sent) == 3
+    # Once none was published for WORD_DEFER_SECONDS, the copy is made at once.
+    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=WORD_DEFER_SECONDS + 1))
+    assert make_word_copies(other.pk) == "done" and len(sent) == 3
     assert other.pdf_versions.get().docx
