@@ -10,7 +10,7 @@ A worker that takes a Word copy while a render waits or runs, or within WORD_DEF
 publication (approvals are arriving), sends it back, WORD_DEFER_SECONDS later (tasks.make_word_copies):
 taken by a worker that was free a moment before the next approval, it would hold that render back, and
 at the peak its core is the renders' (measured with benchmarks/peak.py: 21–34 copies made during the
-load at 0.15 s of CPU each, 0.50 → 0.41 CPU-seconds of the workers per published render without them).
+load at 0.15 s of CPU each; 0.48–0.52 → 0.41–0.46 CPU-seconds of the workers per published render without them).
 """
 
 import structlog
