@@ -104,7 +104,7 @@ class AnnualReport(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
-        ordering = ["reporting_year", "body__kind", "body__sort_order"]
+        ordering = ["reporting_year", "body__kind", "body__sort_order", "body__code"]  # the bodies' own order, to the last tie
         constraints = [
             models.UniqueConstraint(fields=["reporting_year", "body"], name="one_report_per_body_year"),
             models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="annual_report_known_status"),

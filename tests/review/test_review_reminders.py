@@ -72,6 +72,18 @@ def test_bodies_not_submitted_are_reminded_14_7_3_1_days_before_once_each(
     assert reminded.count() == 4  # the timeline shows each reminder
 
 
+def test_reminders_go_out_in_the_bodies_order(report, other_report, people, django_capture_on_commit_callbacks,
+                                             mail_queue):
+    """The district's own order of bodies (kind, place, code), not the order the reports were made
+    in nor whatever order the database returns for bodies of the same place."""
+    people.other_body.code = "anding"  # before donghuashi; its report was made after
+    people.other_body.save(update_fields=["code"])
+    with at(1, 17):
+        assert run_twice(django_capture_on_commit_callbacks) == [2, 0]
+    mail_queue.deliver()
+    assert [m.to for m in mail.outbox] == [[people.other_filler.email], [people.filler.email]]
+
+
 def test_overdue_reports_are_escalated_to_the_director_and_the_district_admins_once(
         report, people, django_capture_on_commit_callbacks, mail_queue):
     with at(2, 2):
