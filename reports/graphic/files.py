@@ -16,6 +16,7 @@ import re
 from django.core.cache import cache
 from django.utils.html import escape
 
+from ..pdfium import page_image
 from ..publishing import pdf as pdf_renderer
 
 # Bumped when the drawing changes, so that cached files of the old drawing are not served.
@@ -50,15 +51,7 @@ def pdf_bytes(svg: str, title: str) -> bytes:
 
 
 def png_from_pdf(pdf: bytes, scale: float = PNG_SCALE) -> bytes:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=scale * 96 / 72).to_pil()
-        page.close()
-    finally:
-        document.close()
+    image, _ = page_image(pdf, 0, scale=scale * 96 / 72)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

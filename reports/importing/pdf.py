@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ..errors import ReportError
+from ..pdfium import page_image
 from .tokens import join_cell_lines, unify_ideographs
 
 __all__ = ["PdfText", "UnreadablePdf", "pdf_text", "render_page"]
@@ -154,16 +155,10 @@ def _wrapped(page, bbox) -> bool:
 
 def render_page(data: bytes, page_number: int, boxes: list, *, width: int = 900) -> bytes:
     """One page as a PNG `width` pixels wide, with the table regions `boxes` (points) outlined."""
-    import pypdfium2
     from PIL import ImageDraw
 
-    document = pypdfium2.PdfDocument(data)
-    try:
-        page = document[page_number - 1]
-        scale = width / page.get_width()
-        image = page.render(scale=scale).to_pil().convert("RGB")
-    finally:
-        document.close()
+    image, scale = page_image(data, page_number - 1, width=width)
+    image = image.convert("RGB")
     draw = ImageDraw.Draw(image)
     for x0, top, x1, bottom in boxes:
         draw.rectangle([x0 * scale - 3, top * scale - 3, x1 * scale + 3, bottom * scale + 3], outline=(220, 53, 69),
