@@ -267,6 +267,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # ------------------------------------------------------------------------------
 # PDFs are stored through STORAGES["default"] (see STATIC & MEDIA above).
 # Renders of one report are bounded: after this many attempts (redeliveries included) it is 发布失败.
+# A Word copy taken by a worker within this many seconds of a publication (approvals arriving) is sent
+# back as long (reports/publishing/enqueue.py): at the January peak the workers' cores are the renders'.
+NIANBAO_WORD_DEFER_SECONDS = env.int("NIANBAO_WORD_DEFER_SECONDS", default=10)
 PUBLISHING_MAX_ATTEMPTS = env.int("PUBLISHING_MAX_ATTEMPTS", default=5)
 # Far below the broker's visibility_timeout (6 h): a render is never redelivered while it runs.
 PUBLISHING_SOFT_TIME_LIMIT = env.int("PUBLISHING_SOFT_TIME_LIMIT", default=120)

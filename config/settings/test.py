@@ -17,3 +17,6 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/nianbao-test-media")
 # Every published PDF is signed: tests/services.py makes a self-signed pair and names it in the
 # environment (NIANBAO_SIGNING_KEY / _CERT / _PASSPHRASE), shared with the Celery worker processes.
 NIANBAO_SIGNING_REQUIRED = env.bool("NIANBAO_SIGNING_REQUIRED", default=True)
+# A test waiting for its worker's Word copy waits 1 s for the peak's pause, not 10 (each worker test
+# published once or twice and waited 10–20 s).
+NIANBAO_WORD_DEFER_SECONDS = env.int("NIANBAO_WORD_DEFER_SECONDS", default=1)

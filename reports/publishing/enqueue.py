@@ -6,8 +6,8 @@ priority picks the list it waits in, and a worker always takes from the highest 
 transport: 0 before 3, 6, 9). Renders are sent at the default priority (0) and Word copies at the
 lowest (9): at the January peak the workers publish every waiting PDF first and make the Word copies
 when no render waits; the portal makes a copy still missing on its first download (copies.py).
-A worker that takes a Word copy while a render waits or runs, or within WORD_DEFER_SECONDS of a
-publication (approvals are arriving), sends it back, WORD_DEFER_SECONDS later (tasks.make_word_copies):
+A worker that takes a Word copy while a render waits or runs, or within word_defer_seconds() of a
+publication (approvals are arriving), sends it back, as long later (tasks.make_word_copies):
 taken by a worker that was free a moment before the next approval, it would hold that render back, and
 at the peak its core is the renders' (measured with benchmarks/peak.py: 21–34 copies made during the
 load at 0.15 s of CPU each; 0.48–0.52 → 0.41–0.46 CPU-seconds of the workers per published render without them).
@@ -15,13 +15,20 @@ load at 0.15 s of CPU each; 0.48–0.52 → 0.41–0.46 CPU-seconds of the worke
 
 import structlog
 from celery import current_app
+from django.conf import settings
 
 log = structlog.get_logger(__name__)
 
 RENDER_TASK = "publishing.render_report_pdf"
 WORD_TASK = "publishing.make_word_copies"
 WORD_PRIORITY = 9  # the lowest of kombu's Redis priority steps (0, 3, 6, 9)
-WORD_DEFER_SECONDS = 10
+
+
+def word_defer_seconds() -> int:
+    """NIANBAO_WORD_DEFER_SECONDS (10 unless set; the tests' settings take 1, so that a test waiting
+    for a worker's Word copy does not wait out the peak's pause)."""
+    return settings.NIANBAO_WORD_DEFER_SECONDS
+
 _RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
@@ -32,11 +39,11 @@ def enqueue_render(report_id: int) -> bool:
 
 def enqueue_word_copies(report_id: int, *, deferred: int = 0) -> bool:
     """Queue the Word copies of the report's published versions that have none, behind every render
-    (`deferred`: how many times a worker has sent it back, each time WORD_DEFER_SECONDS later); a
+    (`deferred`: how many times a worker has sent it back, each time word_defer_seconds() later); a
     broker that is down is logged, not raised: the sweep queues it later."""
     if deferred:
         return _send(WORD_TASK, report_id, "docx_enqueue_failed", priority=WORD_PRIORITY,
-                     countdown=WORD_DEFER_SECONDS, kwargs={"deferred": deferred})
+                     countdown=word_defer_seconds(), kwargs={"deferred": deferred})
     return _send(WORD_TASK, report_id, "docx_enqueue_failed", priority=WORD_PRIORITY)
 
 

@@ -33,11 +33,11 @@ from . import pdf as pdf_engine
 from . import services
 from .enqueue import (
     RENDER_TASK,
-    WORD_DEFER_SECONDS,
     WORD_PRIORITY,
     WORD_TASK,
     enqueue_render,
     enqueue_word_copies,
+    word_defer_seconds,
 )
 from .search import search_text
 from .selectors import copies_to_sweep, pending_claim, renders_coming, reports_to_sweep
@@ -47,7 +47,7 @@ log = structlog.get_logger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
 MAX_RETRIES = 4
-WORD_DEFERRALS = 60  # × WORD_DEFER_SECONDS: past 10 minutes of renders, the copy is made between them
+WORD_DEFERRALS = 60  # × word_defer_seconds(): past 10 minutes of renders, the copy is made between them
 
 
 def _worker_name(task) -> str:
@@ -162,7 +162,7 @@ def make_word_copies(self, report_id: int, deferred: int = 0) -> str:
     its first download, and the sweep queues it again."""
     copying = False
     try:
-        if (deferred < WORD_DEFERRALS and renders_coming(timedelta(seconds=WORD_DEFER_SECONDS))
+        if (deferred < WORD_DEFERRALS and renders_coming(timedelta(seconds=word_defer_seconds()))
                 and enqueue_word_copies(report_id, deferred=deferred + 1)):
             return "deferred"
         copying = True

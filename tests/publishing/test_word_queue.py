@@ -16,6 +16,13 @@ from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _production_pause(settings):
+    """Production's pause (the tests' settings take 1 s, which a slow machine could pass between a
+    publication and the check that follows it)."""
+    settings.NIANBAO_WORD_DEFER_SECONDS = 10
+
+
 def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication_commits(
         people, django_capture_on_commit_callbacks, monkeypatch):
     """The render does only what the PDF needs: the Word copy is its own task, sent when the version's
@@ -24,10 +31,10 @@ def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication
 
     from reports.publishing.enqueue import (
         RENDER_TASK,
-        WORD_DEFER_SECONDS,
         WORD_PRIORITY,
         WORD_TASK,
         enqueue_render,
+        word_defer_seconds,
     )
     from reports.publishing.tasks import make_word_copies
 
@@ -45,7 +52,7 @@ def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication
     assert sent[-1][0] == RENDER_TASK and sent[-1][2].get("priority") is None  # renders: the default, first
 
     assert make_word_copies(report.pk) == "deferred"  # published a moment ago: more may be coming
-    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=WORD_DEFER_SECONDS + 1))
+    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=word_defer_seconds() + 1))
     assert make_word_copies(report.pk) == "done"  # what the worker then runs
     pdf.refresh_from_db()
     assert pdf.docx and pdf.docx_sha256 and open_docx(pdf).paragraphs[0].text == report.title
@@ -92,12 +99,12 @@ def test_the_sweep_queues_copies_still_missing_once_no_render_waits(people, monk
 
 def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, monkeypatch):
     """A worker free a moment before the next approval would hold its render back for a whole copy:
-    the copy goes back to the queue (WORD_DEFER_SECONDS later, at its priority) while an approved
-    report waits, a render runs or one was published within WORD_DEFER_SECONDS, and is made once none
+    the copy goes back to the queue (word_defer_seconds() later, at its priority) while an approved
+    report waits, a render runs or one was published within word_defer_seconds(), and is made once none
     does, or after WORD_DEFERRALS times back whatever waits."""
     from celery import current_app
 
-    from reports.publishing.enqueue import WORD_DEFER_SECONDS, WORD_PRIORITY, WORD_TASK
+    from reports.publishing.enqueue import WORD_PRIORITY, WORD_TASK, word_defer_seconds
     from reports.publishing.tasks import WORD_DEFERRALS, make_word_copies
 
     sent = []
@@ -110,8 +117,8 @@ def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, m
     assert make_word_copies(published.pk) == "deferred"
     assert make_word_copies(published.pk, deferred=3) == "deferred"
     assert [(name, args, options["priority"], options["countdown"], options["kwargs"]) for name, args, options in sent] \
-        == [(WORD_TASK, (published.pk,), WORD_PRIORITY, WORD_DEFER_SECONDS, {"deferred": 1}),
-            (WORD_TASK, (published.pk,), WORD_PRIORITY, WORD_DEFER_SECONDS, {"deferred": 4})]
+        == [(WORD_TASK, (published.pk,), WORD_PRIORITY, word_defer_seconds(), {"deferred": 1}),
+            (WORD_TASK, (published.pk,), WORD_PRIORITY, word_defer_seconds(), {"deferred": 4})]
     pdf.refresh_from_db()
     assert not pdf.docx
 
@@ -124,7 +131,7 @@ def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, m
                                 published=True)
     AnnualReport.objects.filter(pk=waiting.pk).update(status=ReportStatus.PUBLISHED)
     assert make_word_copies(other.pk) == "deferred" and len(sent) == 3
-    # Once none was published for WORD_DEFER_SECONDS, the copy is made at once.
-    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=WORD_DEFER_SECONDS + 1))
+    # Once none was published for word_defer_seconds(), the copy is made at once.
+    ReportPdf.objects.update(published_at=timezone.now() - datetime.timedelta(seconds=word_defer_seconds() + 1))
     assert make_word_copies(other.pk) == "done" and len(sent) == 3
     assert other.pdf_versions.get().docx
