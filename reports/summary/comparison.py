@@ -30,8 +30,8 @@ from pathlib import Path
 import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import TextField
-from django.db.models.functions import MD5, Cast
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import MD5
 
 from ..formats.base import CellType
 from ..formats.cells import format_cell
@@ -197,12 +197,13 @@ def _similar(mine: _Text, others: Iterable[tuple[str, _Text]], threshold: float)
     return best
 
 
-def _texts_by_part(rows) -> dict[str, list[tuple[int, str, _Text]]]:
-    """Part key -> [(report id, body name, text)] from (report id, body name, texts) rows."""
+def _texts_by_part(rows, parts=None) -> dict[str, list[tuple[int, str, _Text]]]:
+    """Part key -> [(report id, body name, text)] from (report id, body name, texts) rows (only the
+    `parts` given, if any)."""
     by_part: dict[str, list[tuple[int, str, _Text]]] = {}
     for report_id, name, texts in rows:
         for part, text in texts.items():
-            if text:
+            if text and (parts is None or part in parts):
                 by_part.setdefault(part, []).append((report_id, name, _Text.of(text)))
     return by_part
 
@@ -217,36 +218,51 @@ def _year_sections(reporting_year_id: int):
             .order_by(*TEXTS_ORDER))
 
 
-def _texts_of_the_year(reporting_year_id: int) -> dict[str, list[tuple[int, str, _Text]]]:
-    """Every report's texts of the year, by part (one query)."""
-    return _texts_by_part(_year_sections(reporting_year_id).values_list("report_id", "report__body_name", "texts"))
+def _texts_of_the_year(reporting_year_id: int, parts) -> dict[str, list[tuple[int, str, _Text]]]:
+    """Every report's texts of these parts of the year, by part (one query)."""
+    rows = (_year_sections(reporting_year_id).filter(key__in={part.split(".")[0] for part in parts})
+            .values_list("report_id", "report__body_name", "texts"))
+    return _texts_by_part(rows, set(parts))
 
 
-def _texts_digest(reporting_year_id: int) -> str:
-    """What changes whenever any text of the year or a body's name does: the database digests each
-    section's texts (one query that reads no text into Python)."""
-    rows = (_year_sections(reporting_year_id).annotate(digest=MD5(Cast("texts", TextField())))
-            .values_list("report_id", "report__body_name", "key", "digest"))
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+def _part_digests(reporting_year_id: int, parts) -> dict[str, str]:
+    """Part key -> what changes whenever a text of that part in the year or the name of a body with
+    one does: the database digests each text (one query that reads no text into Python)."""
+    names = {part: f"digest_{i}" for i, part in enumerate(parts)}
+    rows = (_year_sections(reporting_year_id)
+            .annotate(**{name: MD5(KeyTextTransform(part, "texts")) for part, name in names.items()})
+            .values_list("report_id", "report__body_name", "key", *names.values()))
+    found: dict[str, list] = {part: [] for part in parts}
+    for report_id, body_name, key, *digests in rows:
+        for part, digest in zip(parts, digests, strict=True):
+            if digest is not None and part.split(".")[0] == key:
+                found[part].append((report_id, body_name, digest))
+    return {part: hashlib.sha256(repr(entries).encode()).hexdigest() for part, entries in found.items()}
 
 
 def _report_similar(report, content: ReportContent, previous, prev_content) -> list[SimilarText]:
-    """The 内容雷同 of one report. Its answers are kept in the shared cache under a digest of what
-    they are computed from (every text of the year, its own of last year), so that the review page
-    and the overview compare again only once a text of the year has changed."""
+    """The 内容雷同 of one report. Each part's answer is kept in the shared cache under a digest of what
+    it is computed from (that part's texts of the year with their bodies' names, the report's own of
+    last year), so that the review page and the overview compare again only the parts whose texts
+    have changed: at the January peak fillers save a text every few seconds, nearly always one part."""
     fmt, label = report.format, _own_label(previous)
     last_texts = prev_content.texts if prev_content is not None else {}
-    facts = (report.pk, report.reporting_year.format_version, report.reporting_year.format_variant, label,
-             sorted(last_texts.items()), _texts_digest(report.reporting_year_id))
-    key = f"report-similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{hashlib.sha256(repr(facts).encode()).hexdigest()}"
-    answers = kept([key]).get(key)
-    if answers is None:
-        year_texts = _texts_of_the_year(report.reporting_year_id)
-        answers = {part.key: found for part in fmt.text_parts()
-                   if (found := _part_similar(content.texts.get(part.key) or "", label, last_texts.get(part.key),
-                                              year_texts.get(part.key, []), report.pk))}
-        keep({key: answers})
-    return [_similar_text(fmt, part, answers[part.key]) for part in fmt.text_parts() if part.key in answers]
+    parts = [part.key for part in fmt.text_parts()]
+    digests = _part_digests(report.reporting_year_id, parts)
+    keys = {part: f"report-similar:{SOURCE}:{SIMILARITY_THRESHOLD}:" + hashlib.sha256(repr((
+        report.pk, report.reporting_year.format_version, report.reporting_year.format_variant, part, label,
+        last_texts.get(part) or "", digests[part])).encode()).hexdigest() for part in parts}
+    known = kept(list(keys.values()))
+    answers = {part: known[keys[part]][0] for part in parts if keys[part] in known}
+    if missing := [part for part in parts if part not in answers]:
+        year_texts = _texts_of_the_year(report.reporting_year_id, missing)
+        fresh = {}
+        for part in missing:
+            answers[part] = _part_similar(content.texts.get(part) or "", label, last_texts.get(part),
+                                          year_texts.get(part, []), report.pk)
+            fresh[keys[part]] = (answers[part],)  # in a tuple: the cache cannot tell a kept None from none
+        keep(fresh)
+    return [_similar_text(fmt, part, answers[part.key]) for part in fmt.text_parts() if answers[part.key]]
 
 
 def _compare(report, content: ReportContent, previous, prev_content, similar: list[SimilarText], *,

@@ -70,11 +70,27 @@ def test_last_years_text_and_a_new_name_are_compared_afresh(year, people, compar
     last, this, other = year
     _texts(other, {"s5.p0": OWN})
     assert _similar(this)["s5.p0"][0] == people.other_body.name
+    assert compared.call_count == len(this.format.text_parts())
     AnnualReport.objects.filter(pk=other.pk).update(body_name="改名后的街道办事处")
     assert _similar(this)["s5.p0"][0] == "改名后的街道办事处"
-    _texts(last, {"s5.p0": OWN})  # its own text of last year comes first
+    # Again the parts in which the renamed body has a text, and those alone.
+    with_text = [part for section in other.sections.all() for part, text in section.texts.items() if text]
+    assert compared.call_count == len(this.format.text_parts()) + len(with_text) < 2 * len(this.format.text_parts())
+    _texts(last, {"s5.p0": OWN})  # its own text of last year comes first: that part alone again
     assert _similar(this)["s5.p0"] == ("本单位2024年度报告", 100)
-    assert compared.call_count == 3 * len(this.format.text_parts())
+    assert compared.call_count == len(this.format.text_parts()) + len(with_text) + 1
+
+
+def test_a_text_saved_elsewhere_compares_that_part_alone_again(year, people, compared):
+    """At the January peak a filler saves a text every few seconds: the report's other parts keep
+    their answers, and the part saved is compared again with what was saved."""
+    _last, this, other = year
+    first = _similar(this)
+    assert compared.call_count == len(this.format.text_parts())
+    _texts(other, {"s5.p0": OWN})
+    assert _similar(this) == {**first, "s5.p0": (people.other_body.name, 100)}
+    assert compared.call_count == len(this.format.text_parts()) + 1
+    assert [call.args[0] for call in compared.call_args_list[-1:]] == [OWN]  # this report's s5.p0
 
 
 def test_the_report_names_the_same_body_as_the_board_among_equal_copies(year, people):
