@@ -45,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, generate_district, setup_django, start_services  # noqa: E402
+from common import ROOT, analyze, generate_district, setup_django, start_services  # noqa: E402
 from peak_figures import cpu_sample, cpu_used, print_report, renders_drained, tree_cpu  # noqa: E402
 
 CSRF = "peakcsrftokenpeakcsrftokenpeakcs"
@@ -334,6 +334,7 @@ def main(argv=None):
               "2 years) …",
               flush=True)
         plan = generate(args)
+        analyze()
         plan_path = work / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False))
         port = _free_port()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import generate_district, setup_django, start_services  # noqa: E402
+from common import analyze, generate_district, setup_django, start_services  # noqa: E402
 
 
 def _events_for_the_open_year(district, year: int) -> None:
@@ -41,15 +41,6 @@ def _events_for_the_open_year(district, year: int) -> None:
     AnnualReport.objects.bulk_update(reports, ["status"], batch_size=1000)
     ReportPdf.objects.filter(report__in=[r for r in reports if r.status != S.PUBLISHED]).delete()
     ReportEvent.objects.bulk_create(events, batch_size=2000)
-
-
-def _analyze() -> None:
-    """Statistics for the freshly bulk-loaded tables, as autovacuum gives a real database: without
-    them PostgreSQL takes 3 rows for every table and picks plans no production database would."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def _measure(client, url: str, repeat: int) -> tuple[list[float], int]:
@@ -114,7 +105,7 @@ def main() -> int:
 
         generate_district(280, start=20)
         _events_for_the_open_year(district, 2025)
-        _analyze()
+        analyze()
         bodies = AnnualReport.objects.filter(reporting_year=year).count()
         results = {name: _measure(client, url, args.repeat) for name, url in urls.items()}
     finally:
