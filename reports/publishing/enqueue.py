@@ -22,14 +22,13 @@ log = structlog.get_logger(__name__)
 RENDER_TASK = "publishing.render_report_pdf"
 WORD_TASK = "publishing.make_word_copies"
 WORD_PRIORITY = 9  # the lowest of kombu's Redis priority steps (0, 3, 6, 9)
+_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def word_defer_seconds() -> int:
     """NIANBAO_WORD_DEFER_SECONDS (10 unless set; the tests' settings take 1, so that a test waiting
     for a worker's Word copy does not wait out the peak's pause)."""
     return settings.NIANBAO_WORD_DEFER_SECONDS
-
-_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def enqueue_render(report_id: int) -> bool:

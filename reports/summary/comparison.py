@@ -197,13 +197,12 @@ def _similar(mine: _Text, others: Iterable[tuple[str, _Text]], threshold: float)
     return best
 
 
-def _texts_by_part(rows, parts=None) -> dict[str, list[tuple[int, str, _Text]]]:
-    """Part key -> [(report id, body name, text)] from (report id, body name, texts) rows (only the
-    `parts` given, if any)."""
+def _texts_by_part(rows, parts: set[str]) -> dict[str, list[tuple[int, str, _Text]]]:
+    """Part key -> [(report id, body name, text)] of the `parts`, from (report id, body name, texts) rows."""
     by_part: dict[str, list[tuple[int, str, _Text]]] = {}
     for report_id, name, texts in rows:
         for part, text in texts.items():
-            if text and (parts is None or part in parts):
+            if text and part in parts:
                 by_part.setdefault(part, []).append((report_id, name, _Text.of(text)))
     return by_part
 
