@@ -17,10 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _production_pause(settings):
-    """Production's pause (the tests' settings take 1 s, which a slow machine could pass between a
-    publication and the check that follows it)."""
-    settings.NIANBAO_WORD_DEFER_SECONDS = 10
+def _pause(settings):
+    """A pause of several seconds, as production's (the tests' settings take 1 s, which a slow machine
+    could pass between a publication and the check that follows it), and neither default: the
+    countdowns and windows below follow the setting."""
+    settings.NIANBAO_WORD_DEFER_SECONDS = 7
 
 
 def test_the_render_queues_the_word_copy_behind_the_renders_when_the_publication_commits(
@@ -117,8 +118,8 @@ def test_a_word_copy_taken_while_a_render_waits_is_sent_back_for_later(people, m
     assert make_word_copies(published.pk) == "deferred"
     assert make_word_copies(published.pk, deferred=3) == "deferred"
     assert [(name, args, options["priority"], options["countdown"], options["kwargs"]) for name, args, options in sent] \
-        == [(WORD_TASK, (published.pk,), WORD_PRIORITY, word_defer_seconds(), {"deferred": 1}),
-            (WORD_TASK, (published.pk,), WORD_PRIORITY, word_defer_seconds(), {"deferred": 4})]
+        == [(WORD_TASK, (published.pk,), WORD_PRIORITY, 7, {"deferred": 1}),
+            (WORD_TASK, (published.pk,), WORD_PRIORITY, 7, {"deferred": 4})]
     pdf.refresh_from_db()
     assert not pdf.docx
 
