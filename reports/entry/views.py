@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST, require_safe
 from ..access import report_for
 from ..errors import ReportError
 from ..publishing.document import AnnualReportDocument
-from ..selectors import report_check, reports_visible_to, results_by_section
+from ..selectors import reports_visible_to, results_by_section
 from ..services import report_explanations_save
+from ..summary.comparison import checked, request_comparison
 
 
 @login_required
@@ -31,7 +32,7 @@ def report_overview(request, pk):
 
 def _overview(request, report, *, typed_explanations=None, status=200):
     """The overview; `typed_explanations` re-shows 预警说明 that could not be saved, as typed."""
-    check = report_check(report)
+    check = checked(request_comparison(request, report))  # read once: the warnings and the 年报体检 too
     fmt = report.format
     sections = [
         {"section": s, "progress": check.progress[s.key],

@@ -75,7 +75,9 @@ def _graphic(report: AnnualReport, published_ids: set[int]) -> bool | None:
 def health_of(report: AnnualReport, comparison: Comparison, *, submitted_on: date | None,
               graphic: bool | None, today: date | None = None) -> Health:
     content = comparison.content or ReportContent.of(report)
-    if comparison.content is not None:
+    if comparison.check is not None:
+        check = comparison.check
+    elif comparison.content is not None:
         check = report_check(report, content, previous=comparison.previous,
                              previous_content=comparison.previous_content)
     else:

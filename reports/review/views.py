@@ -17,7 +17,7 @@ from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
-from reports.selectors import report_check
+from reports.summary.comparison import checked, request_comparison
 from reports.workflow import REVIEW_STATUSES
 
 from . import auditform, export, selectors, services
@@ -36,7 +36,8 @@ def inbox(request):
 
 
 def review_context(request, report, *, return_form=None, approve_form=None, assign_form=None) -> dict:
-    check = report_check(report)
+    comparison = request_comparison(request, report)  # read once: the warnings, the 年报体检, the document
+    check = checked(comparison)
     targets = selectors.target_choices(report.format)
     initial = {"expected_status": report.status}
     last_return = selectors.last_return(report)
@@ -44,7 +45,7 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
     resubmitted = bool(last_return and last_submit and last_submit.pk > last_return.pk)
     return {
         "report": report,
-        "document": AnnualReportDocument(report),
+        "document": AnnualReportDocument(report, comparison.content),
         "warnings": selectors.explained_warnings(report, check),
         "can_approve": request.user.has_perm("review.approve_report", report),
         "can_return": request.user.has_perm("review.return_report", report),

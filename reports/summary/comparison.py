@@ -36,7 +36,7 @@ from django.db.models.functions import MD5
 from ..formats.base import CellType
 from ..formats.cells import format_cell
 from ..models import AnnualReport, ReportSection
-from ..selectors import ReportContent, previous_report
+from ..selectors import ReportCheck, ReportContent, previous_report, report_check
 
 log = structlog.get_logger(__name__)
 
@@ -88,6 +88,7 @@ class Comparison:
     content: ReportContent | None = None
     previous: AnnualReport | None = None
     previous_content: ReportContent | None = None
+    check: ReportCheck | None = None  # the rules on that content (request_comparison.checked)
 
     @property
     def flagged_cells(self) -> list[CellChange]:
@@ -374,6 +375,27 @@ def report_comparison(report: AnnualReport) -> Comparison:
                           _report_similar(report, content, previous, prev_content))
     comparison.content, comparison.previous, comparison.previous_content = content, previous, prev_content
     return comparison
+
+
+def request_comparison(request, report: AnnualReport) -> Comparison:
+    """The report's comparison computed once a request (`request` may be None): a page shows it in
+    its warnings, its 年报体检 and its document, which all read the same content."""
+    kept = getattr(request, "_report_comparisons", None)
+    if kept is None:
+        kept = {}
+        if request is not None:
+            request._report_comparisons = kept
+    if report.pk not in kept:
+        kept[report.pk] = report_comparison(report)
+    return kept[report.pk]
+
+
+def checked(comparison: Comparison) -> ReportCheck:
+    """The format's rules on the content the comparison read (its previous year's included), once."""
+    if comparison.check is None:
+        comparison.check = report_check(comparison.report, comparison.content, previous=comparison.previous,
+                                        previous_content=comparison.previous_content)
+    return comparison.check
 
 
 def year_flags(reporting_year) -> list[Comparison]:

@@ -5,23 +5,14 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..summary.comparison import Comparison, report_comparison
+from ..summary.comparison import Comparison, request_comparison
 
 register = template.Library()
 
 
 def page_comparison(context, report) -> Comparison:
-    """The report's comparison, computed once a request: the overview and the review page show it
-    in the 年报体检 (its 内容雷同) and in the warnings."""
-    request = context.get("request")
-    kept = getattr(request, "_report_comparisons", None)
-    if kept is None:
-        kept = {}
-        if request is not None:
-            request._report_comparisons = kept
-    if report.pk not in kept:
-        kept[report.pk] = report_comparison(report)
-    return kept[report.pk]
+    """The report's comparison, computed once a request (the view may have done it already)."""
+    return request_comparison(context.get("request"), report)
 
 
 @register.inclusion_tag("reports/summary/comparison_panel.html", takes_context=True)

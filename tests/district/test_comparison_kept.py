@@ -115,3 +115,23 @@ def test_the_same_answer_when_the_cache_cannot_be_reached(year):
             mock.patch.object(comparison.cache, "set_many", broken):
         assert _similar(this) == expected
     assert broken.call_count == 2
+
+
+def test_the_review_page_and_the_overview_read_the_report_and_check_it_once(year, people, client):
+    """The warnings, the 年报体检 and the document of one page read the same content: each report's
+    sections once (this year's and last year's), the format's rules once."""
+    from reports.formats import rules as format_rules
+    from reports.models import ReportStatus
+    from reports.selectors import ReportContent
+
+    _last, this, _other = year
+    AnnualReport.objects.filter(pk=this.pk).update(status=ReportStatus.PENDING_HEAD)  # at the first level
+    for user, url in ((people.head, f"/review/{this.pk}/"), (people.filler, f"/reports/{this.pk}/")):
+        client.force_login(user)
+        client.get(url)  # the kept 内容雷同 made
+        with (mock.patch.object(ReportContent, "of", wraps=ReportContent.of) as read,
+              mock.patch.object(format_rules, "evaluate", wraps=format_rules.evaluate) as evaluated):
+            page = client.get(url).content.decode()
+        assert sorted(call.args[0].pk for call in read.call_args_list) == sorted([this.pk, _last.pk]), url
+        assert evaluated.call_count == 1, url
+        assert "年报体检" in page and "内容雷同" in page

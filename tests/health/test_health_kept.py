@@ -93,7 +93,7 @@ def test_the_review_page_and_the_overview_compare_the_report_once(client, people
     """Both pages show the comparison twice (the 体检's 内容雷同 and the warnings): computed once."""
     from django.urls import reverse
 
-    from reports.templatetags import comparison
+    from reports.summary import comparison
 
     report = AnnualReportFactory(body=people.body, reporting_year=open_year, submitted=True)
     for user, url in ((people.head, reverse("review:report", args=[report.pk])),
