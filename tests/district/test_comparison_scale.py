@@ -12,15 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.summary import comparison
-from reports.summary.comparison import (
-    MIN_TEXT_LENGTH,
-    SIMILARITY_THRESHOLD,
-    _similar,
-    _Text,
-    similarity,
-    year_comparisons,
-)
+from reports.summary import similarity as text_similarity
+from reports.summary.comparison import SIMILARITY_THRESHOLD, year_comparisons
+from reports.summary.similarity import MIN_TEXT_LENGTH, _similar, _Text, similarity
 from tests.factories import BodyFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
 
@@ -59,7 +53,7 @@ def _every_ratio(text, others):
     for label, other in others:
         if len(other.strip()) < MIN_TEXT_LENGTH:
             continue
-        mine, theirs = comparison._shingles(text), comparison._shingles(other)
+        mine, theirs = text_similarity._shingles(text), text_similarity._shingles(other)
         if len(mine & theirs) / max(len(mine), len(theirs)) < SIMILARITY_THRESHOLD - 0.2:
             continue
         ratio = similarity(text, other)
@@ -93,8 +87,8 @@ def _add_bodies(people, years, start, stop):
 
 def _ratios(year):
     cache.clear()  # the parts' answers kept by the board's load: compared afresh here
-    comparison._ratio.cache_clear()
-    with mock.patch.object(comparison, "_ratio", wraps=comparison._ratio) as counted:
+    text_similarity._ratio.cache_clear()
+    with mock.patch.object(text_similarity, "_ratio", wraps=text_similarity._ratio) as counted:
         comparisons = year_comparisons(year)
     return counted.call_count, comparisons
 
@@ -136,9 +130,9 @@ def test_the_next_load_computes_ratios_only_for_texts_saved_since(people):
     _add_bodies(people, years, 0, 12)
     cache.clear()
     first = year_comparisons(years[1])
-    computed = comparison._ratio.cache_info().misses
+    computed = text_similarity._ratio.cache_info().misses
     again = year_comparisons(years[1])
-    assert comparison._ratio.cache_info().misses == computed  # nothing new to compare
+    assert text_similarity._ratio.cache_info().misses == computed  # nothing new to compare
     assert [[(s.part, s.other, s.ratio) for s in c.similar] for c in again] == \
         [[(s.part, s.other, s.ratio) for s in c.similar] for c in first]
 
