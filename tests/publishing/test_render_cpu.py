@@ -83,3 +83,32 @@ def test_streams_compressed_at_level_6():
     payload = bytes(range(256)) * 64
     obj = pydyf.zlib.compressobj(level=9)
     assert obj.compress(payload) + obj.flush() == zlib.compress(payload, 6)
+
+
+def test_the_html_parser_makes_each_scanning_pattern_once_and_parses_as_before(monkeypatch):
+    """tinyhtml5 built a regular expression for every scan of the text (its cache stored each under the
+    wrong key); the kept patterns give the same tree."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    page = PAGE.format(title="年度报告 &amp; “附表”", text="本年度主动公开政府信息１２３件，<b>依申请</b>公开 5 件。\x00") * 3
+    monkeypatch.setattr(inputstream, "characters_until_regex", {})  # tinyhtml5's own cache
+    before = ET.tostring(tinyhtml5.parse(page, namespace_html_elements=False))
+
+    built = []
+    compile_pattern = re.compile
+    monkeypatch.setattr(re, "compile", lambda *args, **kwargs: built.append(args[0]) or compile_pattern(*args, **kwargs))
+    tinyhtml5.parse(page, namespace_html_elements=False)
+    assert len(built) > len(set(built))  # without the fix: the same pattern again and again
+
+    pdf_engine.render_html_to_pdf(PAGE.format(title="年度报告", text="正文。"))
+    built.clear()
+    after = ET.tostring(tinyhtml5.parse(page, namespace_html_elements=False))
+    assert after == before
+    assert len(built) == len(set(built))  # each pattern made once…
+    built.clear()
+    tinyhtml5.parse(page, namespace_html_elements=False)
+    assert built == []  # …and kept
