@@ -25,10 +25,9 @@ in two passes whose cost grows with the face's glyph count, not with the glyphs 
 face). The 黑体 face prints the same headings, captions and table headers in every report of a format,
 so `_reuse_subsets` keeps the last few subsets per process and reuses one when the same face is
 subset with the same glyphs and flags (the same bytes, by construction); a subset is made in one pass when
-the second would change nothing (subset.py). pydyf compresses every
-stream at zlib level 9, which is several times the CPU of level 6 for ~0.3 % smaller fonts:
-`_compress_level_6`. WeasyPrint's HTML parser (tinyhtml5) built a regular expression for every scan
-of the text, its cache being broken: `_keep_tokenizer_patterns` (parsing a report 28 → 10 ms). The cyclic garbage collector is paused while WeasyPrint builds its boxes
+the second would change nothing (subset.py). What WeasyPrint computes again for every report
+(the streams' compression, the HTML parser's patterns, the statistics tables' cell widths) is made
+cheaper in render_cpu.py. The cyclic garbage collector is paused while WeasyPrint builds its boxes
 (it would walk the growing tree ~90 times a render) and the collection after the render
 (release_memory) frees the cycles at once.
 """
@@ -41,9 +40,7 @@ import gc
 import logging
 import mimetypes
 import posixpath
-import re
 import threading
-import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +50,8 @@ from urllib.parse import unquote, urlsplit
 import structlog
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from . import render_cpu
 
 log = structlog.get_logger(__name__)
 
@@ -242,45 +241,6 @@ def _reuse_subsets() -> None:
     fonts.Font._nianbao_reuse = True
 
 
-class _Level6:
-    """pydyf's view of zlib: its streams compressed at level 6 instead of 9."""
-
-    @staticmethod
-    def compressobj(level=6, *args, **kwargs):
-        return zlib.compressobj(min(level, 6), *args, **kwargs)
-
-    @staticmethod
-    def compress(data, level=6):
-        return zlib.compress(data, min(level, 6))
-
-
-def _compress_level_6() -> None:
-    import pydyf
-
-    pydyf.zlib = _Level6
-
-
-class _TokenizerPatterns(dict):
-    """tinyhtml5's cache of the patterns its tokenizer scans text with (inputstream.chars_until):
-    its own stores each pattern under the pattern itself (`characters = cache[key] = regex` binds
-    `characters` first), so that every scan of the HTML built its pattern again, ~2,000 a report.
-    This one makes a pattern on the first lookup of its (characters, opposite) key, as chars_until
-    would, and keeps it."""
-
-    def __missing__(self, key):
-        characters, opposite = key
-        body = "".join(f"\\x{ord(character):02x}" for character in characters)
-        pattern = self[key] = re.compile(f"[{'' if opposite else '^'}{body}]+")
-        return pattern
-
-
-def _keep_tokenizer_patterns() -> None:
-    from tinyhtml5 import inputstream
-
-    if not isinstance(inputstream.characters_until_regex, _TokenizerPatterns):
-        inputstream.characters_until_regex = _TokenizerPatterns()
-
-
 def _libc():
     name = ctypes.util.find_library("c")
     try:
@@ -336,8 +296,7 @@ def render_html_to_pdf(html: str) -> RenderedPdf:
 
     _lean_font_data()
     _reuse_subsets()
-    _compress_level_6()
-    _keep_tokenizer_patterns()
+    render_cpu.apply()
 
     with _missing_glyphs() as missing, _collector_paused():
         document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(

@@ -8,6 +8,7 @@ import io
 from pypdf import PdfReader
 
 from reports.publishing import pdf as pdf_engine
+from reports.publishing import render_cpu
 
 PAGE = """<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>年度报告</title>
 <link rel="stylesheet" href="/static/pdf/report.css"></head><body><article class="report-document">
@@ -79,7 +80,7 @@ def test_streams_compressed_at_level_6():
     import pydyf
 
     pdf_engine.render_html_to_pdf(PAGE.format(title="年度报告", text="正文。"))
-    assert pydyf.zlib is pdf_engine._Level6
+    assert pydyf.zlib is render_cpu._Level6
     payload = bytes(range(256)) * 64
     obj = pydyf.zlib.compressobj(level=9)
     assert obj.compress(payload) + obj.flush() == zlib.compress(payload, 6)
@@ -112,3 +113,52 @@ def test_the_html_parser_makes_each_scanning_pattern_once_and_parses_as_before(m
     built.clear()
     tinyhtml5.parse(page, namespace_html_elements=False)
     assert built == []  # …and kept
+
+
+TABLES = """<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>年度报告</title>
+<link rel="stylesheet" href="/static/pdf/report.css"></head><body><article class="report-document">
+<section class="report-section"><h2>二、主动公开政府信息情况</h2>{table}</section>
+<section class="report-section report-section-wide"><h2>三、收到和处理政府信息公开申请情况</h2>{table}</section>
+</article></body></html>"""
+TABLE = """<div class="stats-wrap"><table class="stats-table"><caption class="stats-caption">第二十条第（一）项</caption>
+<thead><tr><th scope="col">信息内容</th><th scope="col">本年新制作数量</th><th scope="col">对外公开总数量</th></tr></thead>
+<tbody><tr><th scope="row" class="row-label">规章</th><td class="num">0</td><td class="num">{figure}</td></tr>
+<tr><th scope="row" class="row-label">其他对外管理服务事项中的行政检查、行政确认</th><td class="num">12</td><td class="num">0</td></tr>
+<tr><th scope="row" class="row-label">规范性<b>文件</b></th><td class="num">+3</td><td class="num">1,275</td></tr></tbody></table></div>"""
+
+
+def _pages(data: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_table_cell_s_widths_are_kept_and_the_tables_are_laid_out_as_before(monkeypatch):
+    """The widths WeasyPrint measures for a cell made of its own text are kept by that text and its
+    computed values: the same pages as when every cell is measured, and a cell measured once."""
+    from weasyprint.layout import preferred
+
+    html = TABLES.format(table=TABLE.format(figure="98,765"))
+    pdf_engine.render_html_to_pdf(html)  # installs it
+    measure = preferred._nianbao_measure_cell
+    with monkeypatch.context() as every_cell:  # as WeasyPrint does
+        every_cell.setattr(preferred, "table_cell_min_max_content_width", measure)
+        measured = _pages(pdf_engine.render_html_to_pdf(html).pdf)
+
+    measured_now = []
+    monkeypatch.setattr(preferred, "_nianbao_measure_cell",
+                        lambda context, box, outer=True: measured_now.append(box.element_tag) or measure(context, box, outer))
+    monkeypatch.setattr(render_cpu, "_CELLS", render_cpu.OrderedDict())
+    assert _pages(pdf_engine.render_html_to_pdf(html).pdf) == measured
+    # Per table: 3 headers, 2 labels, 5 figures ("0" twice): the same texts at 10.5 and at 9 points
+    # apart, and the label with an element inside never kept.
+    assert len(render_cpu._CELLS) == 2 * 10
+    assert len(measured_now) == 2 * 11
+
+    measured_now.clear()
+    assert _pages(pdf_engine.render_html_to_pdf(html).pdf) == measured
+    assert measured_now == ["th", "th"]  # 规范性<b>文件</b>, in each table
+
+    other = _pages(pdf_engine.render_html_to_pdf(TABLES.format(table=TABLE.format(figure="1"))).pdf)
+    assert other != measured  # a narrower figure: another cell, other widths
+    with monkeypatch.context() as every_cell:
+        every_cell.setattr(preferred, "table_cell_min_max_content_width", measure)
+        assert _pages(pdf_engine.render_html_to_pdf(TABLES.format(table=TABLE.format(figure="1"))).pdf) == other
