@@ -17,6 +17,7 @@ beside the web are bounded by it. What is done here, each measured on the benchm
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import zlib
@@ -79,6 +80,7 @@ CELLS_KEPT = 4096  # a format's labels and the figures of many reports; ~200 byt
 STYLES_KEPT = 256  # the cells' distinct computed values (a handful per format)
 _CELLS: OrderedDict = OrderedDict()
 _STYLES: dict[tuple, int] = {}
+_STYLE_NUMBERS = itertools.count()  # never given twice: a key made before a reset cannot mean another style
 _CELLS_LOCK = threading.Lock()
 
 
@@ -95,7 +97,7 @@ def _style_number(style) -> int:
             if len(_STYLES) >= STYLES_KEPT:  # never here with the report's stylesheet: start again
                 _STYLES.clear()
                 _CELLS.clear()
-            number = _STYLES[values] = len(_STYLES)
+            number = _STYLES[values] = next(_STYLE_NUMBERS)
     return number
 
 
@@ -126,6 +128,7 @@ def keep_cell_widths() -> None:
 
     if getattr(preferred, "_nianbao_cells", False):
         return
+
     def kept(context, box, outer=True):
         measure = preferred._nianbao_measure_cell
         key = _cell_key(box, outer)

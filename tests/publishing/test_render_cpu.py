@@ -162,3 +162,18 @@ def test_a_table_cell_s_widths_are_kept_and_the_tables_are_laid_out_as_before(mo
     with monkeypatch.context() as every_cell:
         every_cell.setattr(preferred, "table_cell_min_max_content_width", measure)
         assert _pages(pdf_engine.render_html_to_pdf(TABLES.format(table=TABLE.format(figure="1"))).pdf) == other
+
+
+def test_a_style_number_is_never_given_twice_even_after_the_kept_widths_start_again(monkeypatch):
+    """Past STYLES_KEPT distinct computed values everything kept is dropped; a key a thread made just
+    before cannot then name another style's widths."""
+    monkeypatch.setattr(render_cpu, "STYLES_KEPT", 1)
+    monkeypatch.setattr(render_cpu, "_STYLES", {})
+    monkeypatch.setattr(render_cpu, "_CELLS", render_cpu.OrderedDict({"kept": (1.0, 2.0)}))
+    small = {name: "10.5pt" for name in render_cpu.WIDTH_PROPERTIES}
+    large = {**small, "font_size": "16pt"}
+    first = render_cpu._style_number(small)
+    assert render_cpu._style_number(small) == first
+    second = render_cpu._style_number(large)  # the second distinct style: everything starts again
+    assert not render_cpu._CELLS and second != first
+    assert render_cpu._style_number(small) not in (first, second)
