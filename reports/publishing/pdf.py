@@ -20,7 +20,7 @@ still look finished; WeasyPrint only logs it. `render_html_to_pdf` listens to th
 draws and refuses the PDF (MissingGlyphs, naming the characters), so that such a report is not
 published.
 
-CPU (a render is ~0.45 CPU-s; renders/s during the peak is bounded by it): HarfBuzz subsets each face
+CPU (a render is ~0.4 CPU-s; renders/s during the peak is bounded by it): HarfBuzz subsets each face
 in two passes whose cost grows with the face's glyph count, not with the glyphs used (~25 ms a CJK
 face). The 黑体 face prints the same headings, captions and table headers in every report of a format,
 so `_reuse_subsets` keeps the last few subsets per process and reuses one when the same face is

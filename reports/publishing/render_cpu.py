@@ -1,8 +1,8 @@
 """A render's CPU: WeasyPrint's own work made cheaper, the PDF unchanged (pdf.py applies these before
 each render; each is installed once per process).
 
-A render is ~0.45 CPU-seconds, and at the January peak the renders per second that two workers publish
-beside the web are bounded by it. What is done here, each measured on the benchmark's reports:
+A publish is ~0.4 CPU-seconds (0.475 before the parser's patterns and the cells' widths), and at the
+January peak the renders per second that two workers publish beside the web are bounded by it. What is done here, each measured on the benchmark's reports:
 
 - `compress_level_6`: pydyf compresses every stream at zlib level 9, several times the CPU of level 6
   for ~0.3 % smaller fonts.
