@@ -15,6 +15,7 @@ from ..graphic.draw import comparison_svg
 from ..graphic.explainer import bodies_comparison
 from .comparison import year_flags
 from .document import summary_filename, summary_pdf_bytes, summary_sections
+from .kept import summary_figures
 from .summary import BASES, all_bodies_values, cell_breakdown, district_summary
 from .workbook import summary_workbook
 
@@ -55,12 +56,14 @@ def summary_page(request, pk):
 
     reporting_year = year_for(request, pk, read_only=True)
     basis = requested_basis(request)
-    context = summary_context(reporting_year, basis, links=True)
-    context["comparison"] = bodies_graphic(reporting_year, basis)
-    context["district_report"] = district_report_of(reporting_year)
-    context["district_report_deadline"] = district_report_deadline(reporting_year.year)
-    context["can_manage"] = manages(request, reporting_year)
-    return render(request, "reports/summary/summary.html", context)
+    return render(request, "reports/summary/summary.html", {
+        "reporting_year": reporting_year, "basis": basis, "bases": BASES,
+        "figures": summary_figures(reporting_year, basis, lambda: {
+            **summary_context(reporting_year, basis, links=True), "comparison": bodies_graphic(reporting_year, basis)}),
+        "district_report": district_report_of(reporting_year),
+        "district_report_deadline": district_report_deadline(reporting_year.year),
+        "can_manage": manages(request, reporting_year),
+    })
 
 
 def bodies_graphic(reporting_year, basis) -> dict:
