@@ -131,15 +131,21 @@ def not_similar(facts: Facts) -> Outcome:
 
 
 def on_time(facts: Facts) -> Outcome:
-    deadline = facts.report.reporting_year.deadline
-    if facts.report.imported:
+    return submitted_in_time(facts.report, facts.submitted_on, facts.today)
+
+
+def submitted_in_time(report: AnnualReport, submitted_on: date | None, today: date) -> Outcome:
+    """按时报送, the one check that reads the day: the board computes it on every load and keeps the
+    others (health/selectors.py, DAILY), so that what it keeps holds from one day to the next."""
+    deadline = report.reporting_year.deadline
+    if report.imported:
         return Outcome(1, "导入的历史报告，不检查报送时间。", declarative=True)
-    if facts.submitted_on is not None:
-        if facts.submitted_on <= deadline:
-            return Outcome(1, f"已于{cn_date(facts.submitted_on)}提交，未超过截止日期{cn_date(deadline)}。")
-        return Outcome(0, f"{cn_date(facts.submitted_on)}才提交，已超过截止日期{cn_date(deadline)}。")
-    if facts.today <= deadline:
-        return Outcome(1, f"尚未提交；截止日期{cn_date(deadline)}，还有 {(deadline - facts.today).days} 天。")
+    if submitted_on is not None:
+        if submitted_on <= deadline:
+            return Outcome(1, f"已于{cn_date(submitted_on)}提交，未超过截止日期{cn_date(deadline)}。")
+        return Outcome(0, f"{cn_date(submitted_on)}才提交，已超过截止日期{cn_date(deadline)}。")
+    if today <= deadline:
+        return Outcome(1, f"尚未提交；截止日期{cn_date(deadline)}，还有 {(deadline - today).days} 天。")
     return Outcome(0, f"截止日期{cn_date(deadline)}已过，尚未提交。")
 
 
@@ -193,5 +199,6 @@ CHECKS: tuple[Check, ...] = (
     Check("problems", "问题与改进具体", 10, problems_concrete,
           "在“五、存在的主要问题及改进情况”中写明本年度发现的具体问题、相应的改进措施，以及上年度所列问题的改进情况，不要只写“无”或套话。"),
 )
+DAILY = "on_time"  # the key of the check that reads the day (submitted_in_time)
 if sum(check.weight for check in CHECKS) != 100:
     raise ValueError("the weights of the 年报体检 must add up to 100")

@@ -3,8 +3,9 @@
 
 The board computes the 体检 of every report of the year on each load. At the January peak it is loaded
 while fillers save every few seconds, by several web processes: each report's outcomes are kept in the
-shared cache under everything they are computed from (see `_kept_key`), so that a load reads and checks
-only the reports saved since (and compares only the parts whose texts changed, comparison.year_similar).
+shared cache under everything they are computed from (see `_kept_key`; not the day, so they hold from
+one day to the next: 按时报送 is computed on every load), so that a load reads and checks only the
+reports saved since (and compares only the parts whose texts changed, comparison.year_similar).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, report_check
 from ..summary.comparison import Comparison, keep, kept, report_comparison, year_reports, year_similar
-from .checks import CHECKS, Check, Facts, Outcome
+from .checks import CHECKS, DAILY, Check, Facts, Outcome, submitted_in_time
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,14 @@ def _content_digests(report_ids) -> tuple[dict[int, tuple], dict[int, dict[str, 
     return {report_id: tuple(sections) for report_id, sections in saved.items()}, texts
 
 
-def _kept_key(report, last, saved, similar, submitted_on, graphic, today) -> str:
+def _kept_key(report, last, saved, similar, submitted_on, graphic) -> str:
+    """Not the day: 按时报送, the one check that reads it, is computed on every load (DAILY)."""
     facts = (SOURCE, report.pk, report.status, report.imported, report.reporting_year.format_version,
              report.reporting_year.format_variant,
              report.reporting_year.deadline.isoformat(), saved.get(report.pk),
              last and (last.pk, last.reporting_year.format_version, last.reporting_year.format_variant,
                        saved.get(last.pk)),
-             [(s.part, s.other, s.ratio) for s in similar], submitted_on, graphic, today.isoformat())
+             [(s.part, s.other, s.ratio) for s in similar], submitted_on, graphic)
     return "health:" + hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
@@ -163,7 +165,7 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
 
     similar = year_similar(reporting_year.format, reports, previous, texts, digests=text_digests)
     keys = {r.pk: _kept_key(r, lasts[r.pk], saved, similar[r.pk], submitted.get(r.pk),
-                            _graphic(r, published), today) for r in reports}
+                            _graphic(r, published)) for r in reports}
     found = kept(list(keys.values()))
     outcomes = {r.pk: found[keys[r.pk]] for r in reports if keys[r.pk] in found}
     checked = [r for r in reports if r.pk not in outcomes]
@@ -181,5 +183,6 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
                                graphic=_graphic(report, published), today=today)
             outcomes[report.pk] = fresh[keys[report.pk]] = tuple(item.outcome for item in health.items)
         keep(fresh)
-    return {r.pk: Health(tuple(HealthItem(c, o) for c, o in zip(CHECKS, outcomes[r.pk], strict=True)))
-            for r in reports}
+    return {r.pk: Health(tuple(
+        HealthItem(c, submitted_in_time(r, submitted.get(r.pk), today) if c.key == DAILY else o)
+        for c, o in zip(CHECKS, outcomes[r.pk], strict=True))) for r in reports}

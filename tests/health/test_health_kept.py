@@ -78,15 +78,30 @@ def test_another_body_rewriting_its_text_changes_this_reports_similarity(clean_r
     assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
 
 
-def test_a_new_day_and_a_moved_deadline_are_checked_again(clean_report, open_year, counted):
+def test_a_new_day_keeps_the_outcomes_and_checks_only_on_time_again(clean_report, open_year, counted):
+    """What is kept holds from one day to the next (the first board of a day reads it); 按时报送, the
+    one check that reads the day, follows the day; a moved deadline checks the report again."""
     today = timezone.localdate()
-    year_health(open_year, today=today)
-    year_health(open_year, today=today + datetime.timedelta(days=1))
-    assert counted.call_count == 2
+    deadline = open_year.deadline
+    assert deadline > today and clean_report.status == "draft"
+    first = year_health(open_year, today=today)
+    tomorrow = year_health(open_year, today=today + datetime.timedelta(days=1))
+    late = year_health(open_year, today=deadline + datetime.timedelta(days=1))
+    assert counted.call_count == 1
+    days = (deadline - today).days
+    assert f"还有 {days} 天" in first[clean_report.pk].item("on_time").outcome.found
+    assert f"还有 {days - 1} 天" in tomorrow[clean_report.pk].item("on_time").outcome.found
+    assert late[clean_report.pk].item("on_time").outcome.share == 0
+    assert late[clean_report.pk].score == first[clean_report.pk].score - 10
+    for health in (first, tomorrow, late):  # the same as the report's own 体检 on that day
+        day = {id(first): today, id(tomorrow): today + datetime.timedelta(days=1),
+               id(late): deadline + datetime.timedelta(days=1)}[id(health)]
+        assert _outcomes(health[clean_report.pk]) == _outcomes(report_health(clean_report, today=day))
+    checked = counted.call_count
     open_year.__class__.objects.filter(pk=open_year.pk).update(deadline=today - datetime.timedelta(days=1))
-    late = year_health(open_year, today=today)
-    assert counted.call_count == 3
-    assert late[clean_report.pk].item("on_time").outcome.share < 1
+    moved = year_health(open_year, today=today)
+    assert counted.call_count == checked + 1
+    assert moved[clean_report.pk].item("on_time").outcome.share == 0
 
 
 def test_the_review_page_and_the_overview_compare_the_report_once(client, people, open_year):
