@@ -69,6 +69,10 @@ class Check:
     weight: int
     function: Callable[[Facts], Outcome] = field(repr=False)
     fix_hint: str
+    # True: the outcome reads only the report's content and last year's (values, texts, rule results),
+    # so the board keeps it under their digest (health/selectors.py). False: it reads the other
+    # reports (内容雷同), the submission, the publication or the day, and is computed on every load.
+    of_content: bool = True
 
 
 def _titles(fmt, keys) -> str:
@@ -131,21 +135,15 @@ def not_similar(facts: Facts) -> Outcome:
 
 
 def on_time(facts: Facts) -> Outcome:
-    return submitted_in_time(facts.report, facts.submitted_on, facts.today)
-
-
-def submitted_in_time(report: AnnualReport, submitted_on: date | None, today: date) -> Outcome:
-    """按时报送, the one check that reads the day: the board computes it on every load and keeps the
-    others (health/selectors.py, DAILY), so that what it keeps holds from one day to the next."""
-    deadline = report.reporting_year.deadline
-    if report.imported:
+    deadline = facts.report.reporting_year.deadline
+    if facts.report.imported:
         return Outcome(1, "导入的历史报告，不检查报送时间。", declarative=True)
-    if submitted_on is not None:
-        if submitted_on <= deadline:
-            return Outcome(1, f"已于{cn_date(submitted_on)}提交，未超过截止日期{cn_date(deadline)}。")
-        return Outcome(0, f"{cn_date(submitted_on)}才提交，已超过截止日期{cn_date(deadline)}。")
-    if today <= deadline:
-        return Outcome(1, f"尚未提交；截止日期{cn_date(deadline)}，还有 {(deadline - today).days} 天。")
+    if facts.submitted_on is not None:
+        if facts.submitted_on <= deadline:
+            return Outcome(1, f"已于{cn_date(facts.submitted_on)}提交，未超过截止日期{cn_date(deadline)}。")
+        return Outcome(0, f"{cn_date(facts.submitted_on)}才提交，已超过截止日期{cn_date(deadline)}。")
+    if facts.today <= deadline:
+        return Outcome(1, f"尚未提交；截止日期{cn_date(deadline)}，还有 {(deadline - facts.today).days} 天。")
     return Outcome(0, f"截止日期{cn_date(deadline)}已过，尚未提交。")
 
 
@@ -189,16 +187,15 @@ CHECKS: tuple[Check, ...] = (
     Check("figures", "总体情况数字与表格一致", 15, figures_match,
           "在“一、总体情况”中写明收到申请、行政复议、行政诉讼等件数（如“共收到政府信息公开申请N件”），并与第三、四部分的表格一致。"),
     Check("similar", "内容不雷同", 15, not_similar,
-          "结合本单位本年度的实际工作重写雷同的段落，不照搬上年报告或其他单位的文字。"),
+          "结合本单位本年度的实际工作重写雷同的段落，不照搬上年报告或其他单位的文字。", of_content=False),
     Check("on_time", "按时报送", 10, on_time,
-          "在报送截止日期前提交审核；来不及时请及早与区政务公开办联系。"),
+          "在报送截止日期前提交审核；来不及时请及早与区政务公开办联系。", of_content=False),
     Check("contact", "网址和联系方式", 10, contact_given,
           "在“六、其他需要报告的事项”中写明政府信息公开网站（专栏）的网址和咨询电话。"),
     Check("graphic", "图解", 5, graphic_present,
-          "图解在报告发布后由系统自动生成；已发布而没有图解的，请区管理员重新发布。"),
+          "图解在报告发布后由系统自动生成；已发布而没有图解的，请区管理员重新发布。", of_content=False),
     Check("problems", "问题与改进具体", 10, problems_concrete,
           "在“五、存在的主要问题及改进情况”中写明本年度发现的具体问题、相应的改进措施，以及上年度所列问题的改进情况，不要只写“无”或套话。"),
 )
-DAILY = "on_time"  # the key of the check that reads the day (submitted_in_time)
 if sum(check.weight for check in CHECKS) != 100:
     raise ValueError("the weights of the 年报体检 must add up to 100")

@@ -3,9 +3,11 @@
 
 The board computes the 体检 of every report of the year on each load. At the January peak it is loaded
 while fillers save every few seconds, by several web processes: each report's outcomes are kept in the
-shared cache under everything they are computed from (see `_kept_key`; not the day, so they hold from
-one day to the next: 按时报送 is computed on every load), so that a load reads and checks only the
-reports saved since (and compares only the parts whose texts changed, comparison.year_similar).
+shared cache under the digest of the content they read (`_content_key`), by the save that changed it
+(report_content_checked) or else by the load, so that a load checks no report that was checked since it
+was saved, on any day. The checks that read the other reports, the submission, the publication or the
+day are computed on every load (and 内容雷同 compares only the parts whose texts changed,
+comparison.year_similar).
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db.models import Min, TextField, Value
+from django.db.models import Min, Prefetch, TextField, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
-from ..selectors import ReportContent, report_check
+from ..selectors import ReportContent, previous_report, report_check
 from ..summary.comparison import Comparison, keep, kept, report_comparison, year_reports, year_similar
-from .checks import CHECKS, DAILY, Check, Facts, Outcome, submitted_in_time
+from .checks import CHECKS, Check, Facts, Outcome
 
 
 @dataclass(frozen=True)
@@ -120,36 +122,91 @@ SOURCE = hashlib.sha256(b"".join(
     for path in (sorted(source.glob("*.py")) if source.is_dir() else [source]))).hexdigest()[:16]
 
 
+def _content_digest():
+    """The database's digest of a section's stored content (values, texts, unreadable cells)."""
+    return MD5(Concat(Cast("values", TextField()), Value("|"), Cast("texts", TextField()), Value("|"),
+                      Cast("raw", TextField()), output_field=TextField()))
+
+
 def _content_digests(report_ids) -> tuple[dict[int, tuple], dict[int, dict[str, str]]]:
     """Report id -> its sections' (key, digest of the stored content), and report id -> section key ->
     digest of its texts alone, computed by the database (one query that reads no content into
     Python): what changes whenever the content (the texts) does, however it is saved."""
-    content = Concat(Cast("values", TextField()), Value("|"), Cast("texts", TextField()), Value("|"),
-                     Cast("raw", TextField()), output_field=TextField())
     saved: dict[int, list] = {}
     texts: dict[int, dict[str, str]] = {}
     for report_id, key, digest, text_digest in (
             ReportSection.objects.filter(report_id__in=report_ids)
-            .annotate(digest=MD5(content), text_digest=MD5(Cast("texts", TextField()))).order_by("report_id", "key")
+            .annotate(digest=_content_digest(), text_digest=MD5(Cast("texts", TextField()))).order_by("report_id", "key")
             .values_list("report_id", "key", "digest", "text_digest")):
         saved.setdefault(report_id, []).append((key, digest))
         texts.setdefault(report_id, {})[key] = text_digest
     return {report_id: tuple(sections) for report_id, sections in saved.items()}, texts
 
 
-def _kept_key(report, last, saved, similar, submitted_on, graphic) -> str:
-    """Not the day: 按时报送, the one check that reads it, is computed on every load (DAILY)."""
-    facts = (SOURCE, report.pk, report.status, report.imported, report.reporting_year.format_version,
-             report.reporting_year.format_variant,
-             report.reporting_year.deadline.isoformat(), saved.get(report.pk),
+def _with_content(report_ids) -> dict[int, AnnualReport]:
+    """The reports with their sections, each section with its digest, read in one snapshot (one query
+    for the sections): what is kept is kept under the digest of the very content it was checked on."""
+    sections = ReportSection.objects.annotate(digest=_content_digest()).order_by("key")
+    return {r.pk: r for r in AnnualReport.objects.filter(pk__in=report_ids).select_related("reporting_year", "body")
+            .prefetch_related(Prefetch("sections", queryset=sections))}
+
+
+def _read_digests(reports) -> dict[int, tuple]:
+    return {r.pk: tuple((section.key, section.digest) for section in r.sections.all()) for r in reports}
+
+
+def _content_key(report, last, saved) -> str:
+    """What the checks of the content read (Check.of_content): the report's content and format, and
+    last year's report's, by the database's digests."""
+    year = report.reporting_year
+    facts = (SOURCE, report.pk, year.format_version, year.format_variant, saved.get(report.pk),
              last and (last.pk, last.reporting_year.format_version, last.reporting_year.format_variant,
-                       saved.get(last.pk)),
-             [(s.part, s.other, s.ratio) for s in similar], submitted_on, graphic)
-    return "health:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+                       saved.get(last.pk)))
+    return "health-content:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+def _content_outcomes(health: Health) -> tuple[Outcome, ...]:
+    return tuple(item.outcome for item in health.items if item.check.of_content)
+
+
+def _checked_afresh(reports, lasts, read: dict[int, AnnualReport], similar, submitted, published, today):
+    """The 体检 of reports whose content outcomes are not kept, from their content as read (`read`:
+    _with_content); their content outcomes kept under that content's digest."""
+    saved, fresh, out = _read_digests(read.values()), {}, {}
+    for report in reports:
+        last = read[known.pk] if (known := lasts[report.pk]) else None
+        this = read[report.pk]
+        comparison = Comparison(report, last.year if last else None, similar=similar.get(report.pk, []),
+                                content=ReportContent.of(this), previous=last,
+                                previous_content=ReportContent.of(last) if last else None)
+        out[report.pk] = health = health_of(report, comparison, submitted_on=submitted.get(report.pk),
+                                            graphic=_graphic(report, published), today=today)
+        fresh[_content_key(this, last, saved)] = _content_outcomes(health)
+    keep(fresh)
+    return out
+
+
+def report_content_checked(report_id: int) -> None:
+    """After a section is saved (on commit): the checks of the report's content, kept for the board,
+    which then reads them instead of checking the report when it next loads. At the January peak a
+    board load would otherwise check every report saved since the last load, on the administrator's
+    request; each save checks its own report (a few milliseconds) instead."""
+    report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=report_id)
+    last = previous_report(report)
+    read = _with_content([report.pk] + ([last.pk] if last else []))
+    if last is not None and last.pk not in read:
+        return
+    key = _content_key(read[report.pk], read[last.pk] if last else None, _read_digests(read.values()))
+    if key in kept([key]):
+        return
+    _checked_afresh([report], {report.pk: last}, read, {}, {}, set(), timezone.localdate())
 
 
 def year_health(reporting_year, *, today: date | None = None) -> dict[int, Health]:
-    """Report id -> its 体检, for every report of the year (a fixed number of queries)."""
+    """Report id -> its 体检, for every report of the year (a fixed number of queries). The checks of
+    the content are kept under the content's digest (by the load that checked it, or by the save:
+    report_content_checked); the others (内容雷同, 按时报送, 图解) are computed on every load from what
+    the board reads anyway."""
     today = today or timezone.localdate()
     where = {"report__reporting_year": reporting_year}
     submitted, published = _first_submissions(where), _published(where)
@@ -164,25 +221,27 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
         return read
 
     similar = year_similar(reporting_year.format, reports, previous, texts, digests=text_digests)
-    keys = {r.pk: _kept_key(r, lasts[r.pk], saved, similar[r.pk], submitted.get(r.pk),
-                            _graphic(r, published)) for r in reports}
+    keys = {r.pk: _content_key(r, lasts[r.pk], saved) for r in reports}
     found = kept(list(keys.values()))
-    outcomes = {r.pk: found[keys[r.pk]] for r in reports if keys[r.pk] in found}
-    checked = [r for r in reports if r.pk not in outcomes]
+    checked = [r for r in reports if keys[r.pk] not in found]
+    afresh = {}
     if checked:
-        fresh = {}
         wanted = [r.pk for r in checked] + [last.pk for r in checked if (last := lasts[r.pk])]
-        read = {r.pk: r for r in AnnualReport.objects.filter(pk__in=wanted)
-                .select_related("reporting_year", "body").prefetch_related("sections")}
-        for report in checked:
-            last = read[known.pk] if (known := lasts[report.pk]) else None
-            comparison = Comparison(report, last.year if last else None, similar=similar[report.pk],
-                                    content=ReportContent.of(read[report.pk]), previous=last,
-                                    previous_content=ReportContent.of(last) if last else None)
-            health = health_of(report, comparison, submitted_on=submitted.get(report.pk),
-                               graphic=_graphic(report, published), today=today)
-            outcomes[report.pk] = fresh[keys[report.pk]] = tuple(item.outcome for item in health.items)
-        keep(fresh)
-    return {r.pk: Health(tuple(
-        HealthItem(c, submitted_in_time(r, submitted.get(r.pk), today) if c.key == DAILY else o)
-        for c, o in zip(CHECKS, outcomes[r.pk], strict=True))) for r in reports}
+        afresh = _checked_afresh(checked, lasts, _with_content(wanted), similar, submitted, published, today)
+    out = {}
+    for report in reports:
+        if report.pk in afresh:
+            out[report.pk] = afresh[report.pk]
+            continue
+        kept_outcomes = iter(found[keys[report.pk]])
+        facts = _load_facts(report, similar[report.pk], submitted.get(report.pk), _graphic(report, published), today)
+        out[report.pk] = Health(tuple(HealthItem(c, next(kept_outcomes) if c.of_content else c.function(facts))
+                                      for c in CHECKS))
+    return out
+
+
+def _load_facts(report, similar, submitted_on, graphic, today) -> Facts:
+    """The facts of the checks computed on every load (not Check.of_content): no content, which
+    they do not read."""
+    return Facts(report=report, fmt=report.format, values={}, texts={}, results=[], progress={}, invalid_cells={},
+                 similar=similar, submitted_on=submitted_on, today=today, graphic=graphic)

@@ -1,6 +1,7 @@
 """The board's 体检 kept in the shared cache (reports.health.selectors.year_health): a load checks
-again only the reports whose content, 内容雷同, submission, publication or day changed since, and
-what it answers is what the single report's 体检 answers."""
+again only the reports whose content changed since (内容雷同, submission, publication and the day are
+read on every load), a save checks its own report for the board, and what the board answers is what
+the single report's 体检 answers."""
 
 import datetime
 from unittest import mock
@@ -56,7 +57,7 @@ def test_a_text_saved_changes_the_similarity_of_the_reports_it_was_like(clean_re
     year_health(open_year)
     edit(clean_report, "s5", texts={"s5.p0": "无。"})  # 问题与改进 says nothing, and is like no other
     after = year_health(open_year)
-    assert counted.call_count == 4  # this report, and the other one, whose s5 was like it
+    assert counted.call_count == 3  # this report only: the other's 内容雷同 is read on every load
     assert after[clean_report.pk].item("problems").outcome.share < 1
     other.refresh_from_db()
     assert _outcomes(after[other.pk]) == _outcomes(report_health(other))
@@ -72,15 +73,15 @@ def test_another_body_rewriting_its_text_changes_this_reports_similarity(clean_r
     # The other body writes every part of 一 in its own words: this report is no longer like it there.
     edit(other, "s1", texts={key: f"{UNIQUE}（{key}）" for key in copied})
     after = year_health(open_year)
-    assert counted.call_count == 4  # both: the other's content, this one's 内容雷同
+    assert counted.call_count == 3  # the other's content; this one's 内容雷同 is read on every load
     assert after[clean_report.pk].item("similar").outcome.found != similar.found
     clean_report.refresh_from_db()
     assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
 
 
-def test_a_new_day_keeps_the_outcomes_and_checks_only_on_time_again(clean_report, open_year, counted):
-    """What is kept holds from one day to the next (the first board of a day reads it); 按时报送, the
-    one check that reads the day, follows the day; a moved deadline checks the report again."""
+def test_a_new_day_or_a_moved_deadline_checks_nothing_again_but_on_time(clean_report, open_year, counted):
+    """What is kept holds from one day to the next (the first board of a day reads it); 按时报送, which
+    reads the day and the deadline, is computed on every load: a moved deadline checks nothing again."""
     today = timezone.localdate()
     deadline = open_year.deadline
     assert deadline > today and clean_report.status == "draft"
@@ -100,7 +101,7 @@ def test_a_new_day_keeps_the_outcomes_and_checks_only_on_time_again(clean_report
     checked = counted.call_count
     open_year.__class__.objects.filter(pk=open_year.pk).update(deadline=today - datetime.timedelta(days=1))
     moved = year_health(open_year, today=today)
-    assert counted.call_count == checked + 1
+    assert counted.call_count == checked
     assert moved[clean_report.pk].item("on_time").outcome.share == 0
 
 
@@ -162,3 +163,57 @@ def test_a_load_after_a_figure_is_saved_reads_no_text(clean_report, people, open
         assert compared.call_count > 0 and reads.call_count == 1
     clean_report.refresh_from_db()
     assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
+
+
+def test_a_save_checks_its_own_report_for_the_board(clean_report, people, open_year, counted,
+                                                    django_capture_on_commit_callbacks):
+    """The filler's save (the page's autosave) checks the report's content once it is committed: the
+    administrator's next board checks nothing, and shows what the report's own 体检 shows."""
+    import json
+
+    from django.urls import reverse
+
+    year_health(open_year)
+    assert counted.call_count == 1
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people.filler)
+    url = reverse("reports:section", args=[clean_report.pk, "s5"])
+    version = clean_report.sections.get(key="s5").version
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(url, data=json.dumps({"version": version, "cells": {}, "texts": {"s5.p0": "无。"},
+                                                   "choices": {}}),
+                             content_type="application/json", HTTP_X_REQUESTED_WITH="fetch").json()
+    assert answer["ok"] and answer["saved"]
+    assert counted.call_count == 2  # checked by the save
+    after = year_health(open_year)
+    assert counted.call_count == 2  # and not again by the board
+    assert after[clean_report.pk].item("problems").outcome.share < 1
+    clean_report.refresh_from_db()
+    assert _outcomes(after[clean_report.pk]) == _outcomes(report_health(clean_report))
+
+
+def test_a_save_whose_check_fails_is_saved_all_the_same(clean_report, people, open_year,
+                                                        django_capture_on_commit_callbacks):
+    import json
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(people.filler)
+    url = reverse("reports:section", args=[clean_report.pk, "s5"])
+    version = clean_report.sections.get(key="s5").version
+    with mock.patch.object(selectors, "report_content_checked", side_effect=RuntimeError("check broke")), \
+            django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, data=json.dumps({"version": version, "cells": {}, "texts": {"s5.p0": UNIQUE},
+                                                     "choices": {}}),
+                               content_type="application/json", HTTP_X_REQUESTED_WITH="fetch")
+    assert len(callbacks) == 1
+    assert response.status_code == 200 and response.json()["ok"]
+    assert clean_report.sections.get(key="s5").texts["s5.p0"] == UNIQUE
+    clean_report.refresh_from_db()
+    board = year_health(open_year)[clean_report.pk]  # the board checks it then
+    assert _outcomes(board) == _outcomes(report_health(clean_report))
+    assert board.item("problems").outcome.found == "没有写明存在的具体问题。"
