@@ -1,8 +1,9 @@
 """Benchmark: the peak — 60 people at once on gunicorn, PostgreSQL, Redis and two Celery workers.
 
 Starts its own PostgreSQL and Redis (benchmarks/common.py), generates a district (bodies, two years
-of reports, a filler per body, 部门负责人 and 主管主任 over groups of bodies, a 区管理员), writes a
-placeholder PDF through the storage API for every published version, then starts gunicorn and two
+of reports, a filler per body, 部门负责人 and 主管主任 over groups of bodies, a 区管理员), checks each
+report's content for the board as the fillers' saves would have, writes a placeholder PDF through the
+storage API for every published version, then starts gunicorn and two
 Celery workers (the real publish task) and drives them with Locust, headless and bounded in time
 (benchmarks/peak_load.py, in a subprocess):
 
@@ -206,6 +207,14 @@ def generate(args):
         if i % 2:
             head = heads[bodies.index(report.body) % args.groups]
             report_approve(report=report, by=head, comment="同意。", confirmed=ALL_POINTS)
+
+    # Each report's content was saved through the save service, which checks it for the board on
+    # commit (reports.health.selectors.report_content_checked); the generator writes the sections
+    # directly, so it checks them as those saves would have.
+    from reports.health.selectors import report_content_checked
+
+    for report in everyone:
+        report_content_checked(report.pk)
 
     year = ReportingYear.objects.get(district=district, year=YEAR)
     fmt = year.format

@@ -214,9 +214,10 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
     lasts = {r.pk: previous.get(r.body_id) for r in reports}
     saved, text_digests = _content_digests([r.pk for r in reports] + [last.pk for last in lasts.values() if last])
 
-    def texts() -> dict[int, dict]:
+    def texts(sections) -> dict[int, dict]:
         read: dict[int, dict] = {}
-        for report_id, part_texts in ReportSection.objects.filter(report_id__in=saved).values_list("report_id", "texts"):
+        for report_id, part_texts in (ReportSection.objects.filter(report_id__in=saved, key__in=sections)
+                                      .values_list("report_id", "texts")):
             read.setdefault(report_id, {}).update(part_texts)
         return read
 

@@ -237,7 +237,7 @@ def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict
                  ) -> dict[int, list[SimilarText]]:
     """内容雷同 of every report of a year (in the bodies' order), part by part: report id -> its similar
     texts. `previous` maps a body to its report of last year, `texts` a report (of either year) to its
-    texts, or is a function that reads them. A part's answers are kept in the shared cache under a
+    texts, or is a function that reads them (given the keys of the sections whose parts it needs). A part's answers are kept in the shared cache under a
     digest of everything they are computed from (the part's texts of both years and the bodies'
     names), so that a board load compares again only the parts saved since the last load in any
     process. With `digests` (report id -> section key -> the database's digest of its texts) the kept
@@ -251,18 +251,18 @@ def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict
 
     read = digests is None
     if read and callable(texts):
-        texts = texts()
+        texts = texts({part.key.split(".")[0] for part in fmt.text_parts()})
     keys = {part.key: f"similar:{SOURCE}:{SIMILARITY_THRESHOLD}:{part.key}:{'texts' if read else 'digests'}:"
                       f"{hashlib.sha256(repr(part_rows(part, read)).encode()).hexdigest()}"
             for part in fmt.text_parts()}
     known = kept(list(keys.values()))
     answers, fresh = {}, {}
+    if callable(texts) and (again := {part.key.split(".")[0] for part in fmt.text_parts() if keys[part.key] not in known}):
+        texts = texts(again)
     for part in fmt.text_parts():
         if keys[part.key] in known:
             answers[part.key] = known[keys[part.key]]
             continue
-        if callable(texts):
-            texts = texts()
         rows = part_rows(part, True)
         entries = [(pk, name, _Text.of(text)) for pk, name, text, _label, _last in rows if text]
         answers[part.key] = fresh[keys[part.key]] = {
