@@ -66,3 +66,35 @@ def test_the_board_has_a_score_column(page, live_server, people, login, clean_re
     expect(row.locator(".health-score a")).to_have_attribute("title", "待改进：问题与改进具体")
     row.locator(".health-score a").click()
     expect(page.locator("#health-score")).to_have_text("90 分")
+
+
+def test_the_fillers_save_checks_the_report_and_the_board_shows_it_without_checking_again(
+        page, browser, live_server, people, login, clean_report, open_year):
+    """The administrator keeps the board open while the filler writes: the filler's 保存 checks the
+    report's content (on commit), and the administrator's next board shows the new score, read, not
+    checked again."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from reports.health import selectors
+
+    edit(clean_report, "s5", texts={"s5.p0": "无。"})
+    cache.clear()
+    login(page, people.admin)
+    page.goto(f"{live_server.url}/district/years/{open_year.pk}/board/")
+    row = page.locator("#board tbody tr", has_text=clean_report.body_name)
+    expect(row.locator(".health-score")).to_have_text("90 分")
+
+    filler = login(browser.new_context(locale="zh-CN").new_page(), people.filler)
+    filler.goto(f"{live_server.url}/reports/{clean_report.pk}/sections/s5/")
+    with mock.patch.object(selectors, "health_of", wraps=selectors.health_of) as checked:
+        filler.locator('textarea[name="text:s5.p0"]').fill(CONCRETE)
+        filler.get_by_role("button", name="保存", exact=True).click()
+        expect(filler.locator(".alert-success")).to_contain_text("已保存")
+        assert checked.call_count == 1  # by the save
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="进度").click()
+        expect(page.get_by_role("heading", name="2025年度报送进度")).to_be_visible()
+        row = page.locator("#board tbody tr", has_text=clean_report.body_name)
+        expect(row.locator(".health-score")).to_have_text("100 分")
+        assert checked.call_count == 1  # the board read what the save checked
