@@ -152,7 +152,9 @@ def _with_content(report_ids) -> dict[int, AnnualReport]:
 
 
 def _read_digests(reports) -> dict[int, tuple]:
-    return {r.pk: tuple((section.key, section.digest) for section in r.sections.all()) for r in reports}
+    """As _content_digests gives them (a report without sections has none)."""
+    return {r.pk: tuple((section.key, section.digest) for section in r.sections.all())
+            for r in reports if r.sections.all()}
 
 
 def _content_key(report, last, saved) -> str:
