@@ -237,10 +237,10 @@ def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict
                  ) -> dict[int, list[SimilarText]]:
     """内容雷同 of every report of a year (in the bodies' order), part by part: report id -> its similar
     texts. `previous` maps a body to its report of last year, `texts` a report (of either year) to its
-    texts, or is a function that reads them (given the keys of the sections whose parts it needs). A part's answers are kept in the shared cache under a
-    digest of everything they are computed from (the part's texts of both years and the bodies'
-    names), so that a board load compares again only the parts saved since the last load in any
-    process. With `digests` (report id -> section key -> the database's digest of its texts) the kept
+    texts, or is a function that reads them (given the keys of the sections whose parts it compares).
+    A part's answers are kept in the shared cache under a digest of everything they are computed from
+    (the part's texts of both years and the bodies' names), so that a board load compares again only
+    the parts saved since the last load in any process. With `digests` (report id -> section key -> the database's digest of its texts) the kept
     answers are found without reading any text: `texts` is called only when a part is compared again."""
     def stored(pk, part, read):
         return (texts.get(pk, {}).get(part.key) if read else digests.get(pk, {}).get(part.key.split(".")[0])) or ""
