@@ -4,10 +4,13 @@ read on every load), a save checks its own report for the board, and what the bo
 the single report's 体检 answers."""
 
 import datetime
+import json
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.health import selectors
@@ -94,9 +97,8 @@ def test_a_new_day_or_a_moved_deadline_checks_nothing_again_but_on_time(clean_re
     assert f"还有 {days - 1} 天" in tomorrow[clean_report.pk].item("on_time").outcome.found
     assert late[clean_report.pk].item("on_time").outcome.share == 0
     assert late[clean_report.pk].score == first[clean_report.pk].score - 10
-    for health in (first, tomorrow, late):  # the same as the report's own 体检 on that day
-        day = {id(first): today, id(tomorrow): today + datetime.timedelta(days=1),
-               id(late): deadline + datetime.timedelta(days=1)}[id(health)]
+    for health, day in ((first, today), (tomorrow, today + datetime.timedelta(days=1)),
+                        (late, deadline + datetime.timedelta(days=1))):  # as the report's own 体检 that day
         assert _outcomes(health[clean_report.pk]) == _outcomes(report_health(clean_report, today=day))
     checked = counted.call_count
     open_year.__class__.objects.filter(pk=open_year.pk).update(deadline=today - datetime.timedelta(days=1))
@@ -107,8 +109,6 @@ def test_a_new_day_or_a_moved_deadline_checks_nothing_again_but_on_time(clean_re
 
 def test_the_review_page_and_the_overview_compare_the_report_once(client, people, open_year):
     """Both pages show the comparison twice (the 体检's 内容雷同 and the warnings): computed once."""
-    from django.urls import reverse
-
     from reports.summary import comparison
 
     report = AnnualReportFactory(body=people.body, reporting_year=open_year, submitted=True)
@@ -122,8 +122,6 @@ def test_the_review_page_and_the_overview_compare_the_report_once(client, people
 
 
 def test_the_board_computes_everything_when_the_cache_cannot_be_reached(client, clean_report, people, open_year):
-    from django.urls import reverse
-
     from reports.summary import comparison
 
     expected = year_health(open_year)[clean_report.pk].score
@@ -170,14 +168,8 @@ def test_a_save_checks_its_own_report_for_the_board(clean_report, people, open_y
                                                     django_capture_on_commit_callbacks):
     """The filler's save (the page's autosave) checks the report's content once it is committed: the
     administrator's next board checks nothing, and shows what the report's own 体检 shows."""
-    import json
-
-    from django.urls import reverse
-
     year_health(open_year)
     assert counted.call_count == 1
-    from django.test import Client
-
     client = Client()
     client.force_login(people.filler)
     url = reverse("reports:section", args=[clean_report.pk, "s5"])
@@ -197,11 +189,6 @@ def test_a_save_checks_its_own_report_for_the_board(clean_report, people, open_y
 
 def test_a_save_whose_check_fails_is_saved_all_the_same(clean_report, people, open_year,
                                                         django_capture_on_commit_callbacks):
-    import json
-
-    from django.test import Client
-    from django.urls import reverse
-
     client = Client()
     client.force_login(people.filler)
     url = reverse("reports:section", args=[clean_report.pk, "s5"])
