@@ -3,7 +3,7 @@
 
 The board computes the 体检 of every report of the year on each load. At the January peak it is loaded
 while fillers save every few seconds, by several web processes: each report's outcomes are kept in the
-shared cache under the digest of the content they read (`_content_key`), by the save that changed it
+shared cache with the digest of the content they read (`_content_key`), by the save that changed it
 (report_content_checked) or else by the load, so that a load checks no report that was checked since it
 was saved, on any day. The checks that read the other reports, the submission, the publication or the
 day are computed on every load (and 内容雷同 compares only the parts whose texts changed,
@@ -157,6 +157,17 @@ def _read_digests(reports) -> dict[int, tuple]:
             for r in reports if r.sections.all()}
 
 
+def _slot(report_id: int) -> str:
+    """One entry a report in the shared cache: (the _content_key it was checked under, its content
+    outcomes). A save overwrites it, so the cache holds one entry a report however often it is saved."""
+    return f"health-content:{report_id}"
+
+
+def _kept_outcomes(found: dict, report_id: int, key: str) -> tuple | None:
+    entry = found.get(_slot(report_id))
+    return entry[1] if entry is not None and entry[0] == key else None
+
+
 def _content_key(report, last, saved) -> str:
     """What the checks of the content read (Check.of_content): the report's content and format, and
     last year's report's, by the database's digests."""
@@ -164,7 +175,7 @@ def _content_key(report, last, saved) -> str:
     facts = (SOURCE, report.pk, year.format_version, year.format_variant, saved.get(report.pk),
              last and (last.pk, last.reporting_year.format_version, last.reporting_year.format_variant,
                        saved.get(last.pk)))
-    return "health-content:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 def _content_outcomes(health: Health) -> tuple[Outcome, ...]:
@@ -183,7 +194,7 @@ def _checked_afresh(reports, lasts, read: dict[int, AnnualReport], similar, subm
                                 previous_content=ReportContent.of(last) if last else None)
         out[report.pk] = health = health_of(report, comparison, submitted_on=submitted.get(report.pk),
                                             graphic=_graphic(report, published), today=today)
-        fresh[_content_key(this, last, saved)] = _content_outcomes(health)
+        fresh[_slot(report.pk)] = (_content_key(this, last, saved), _content_outcomes(health))
     keep(fresh)
     return out
 
@@ -199,7 +210,7 @@ def report_content_checked(report_id: int) -> None:
     if last is not None and last.pk not in read:
         return
     key = _content_key(read[report.pk], read[last.pk] if last else None, _read_digests(read.values()))
-    if key in kept([key]):
+    if _kept_outcomes(kept([_slot(report.pk)]), report.pk, key) is not None:
         return
     _checked_afresh([report], {report.pk: last}, read, {}, {}, set(), timezone.localdate())
 
@@ -225,8 +236,9 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
 
     similar = year_similar(reporting_year.format, reports, previous, texts, digests=text_digests)
     keys = {r.pk: _content_key(r, lasts[r.pk], saved) for r in reports}
-    found = kept(list(keys.values()))
-    checked = [r for r in reports if keys[r.pk] not in found]
+    found = kept([_slot(r.pk) for r in reports])
+    outcomes = {r.pk: known for r in reports if (known := _kept_outcomes(found, r.pk, keys[r.pk])) is not None}
+    checked = [r for r in reports if r.pk not in outcomes]
     afresh = {}
     if checked:
         wanted = [r.pk for r in checked] + [last.pk for r in checked if (last := lasts[r.pk])]
@@ -236,7 +248,7 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
         if report.pk in afresh:
             out[report.pk] = afresh[report.pk]
             continue
-        kept_outcomes = iter(found[keys[report.pk]])
+        kept_outcomes = iter(outcomes[report.pk])
         facts = _load_facts(report, similar[report.pk], submitted.get(report.pk), _graphic(report, published), today)
         out[report.pk] = Health(tuple(HealthItem(c, next(kept_outcomes) if c.of_content else c.function(facts))
                                       for c in CHECKS))

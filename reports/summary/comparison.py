@@ -226,9 +226,9 @@ def kept(keys: list[str]) -> dict:
         return {}
 
 
-def keep(values: dict, *, timeout: int = KEPT_FOR) -> None:
+def keep(values: dict) -> None:
     try:
-        cache.set_many(values, timeout=timeout)
+        cache.set_many(values, timeout=KEPT_FOR)
     except Exception as exc:
         log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
 

@@ -36,7 +36,6 @@ _SOURCES = [*sorted(_HERE.glob("*.py")), *sorted((_HERE.parent / "formats").glob
             _TEMPLATES / "_figures.html", _TEMPLATES / "_bodies_graphic.html"]
 SOURCE = hashlib.sha256(b"".join(path.read_bytes() for path in _SOURCES)).hexdigest()[:16]
 FIGURES_TEMPLATE = "reports/summary/_figures.html"
-KEPT_FOR_HOURS = 6
 
 
 def summary_state(reporting_year: ReportingYear, basis: str) -> str:
@@ -56,22 +55,26 @@ def summary_state(reporting_year: ReportingYear, basis: str) -> str:
         list(Body.objects.filter(district_id=year.district_id).order_by("pk")
              .values_list("pk", "kind", "name", "sort_order", "code", "active_from", "active_to")),
     )
-    return "summary-figures:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+def summary_slot(reporting_year: ReportingYear, basis: str) -> str:
+    return f"summary-figures:{reporting_year.pk}:{basis}"
 
 
 def summary_figures(reporting_year: ReportingYear, basis: str, compute) -> str:
     """The rendered figures of the summary page: kept ones when nothing they read has changed, else
     `compute()`'s context rendered (and kept). Without the shared cache, always computed.
 
-    Kept compressed (the peak benchmark's district gives 250 KB of HTML; compressed, it is at least 4
-    times smaller) and for KEPT_FOR_HOURS, not a day: the shared Redis is also the broker, so it
-    evicts nothing, and in January the current year's figures change with every publication, each
-    state that a page loaded being kept."""
-    key = summary_state(reporting_year, basis)
-    packed = kept([key]).get(key)
-    if packed is None:
-        html = render_to_string(FIGURES_TEMPLATE, compute())
-        keep({key: zlib.compress(html.encode(), 6)}, timeout=KEPT_FOR_HOURS * 3600)
+    One entry a year and basis (`summary_slot`), with the state it was computed in, overwritten when
+    the state changes: the shared Redis is also the broker, so it evicts nothing, and in January the
+    current year's figures change with every publication. Kept compressed: the peak benchmark's
+    district gives 250 KB of HTML, at least 4 times smaller compressed."""
+    state, slot = summary_state(reporting_year, basis), summary_slot(reporting_year, basis)
+    entry = kept([slot]).get(slot)
+    if entry is not None and entry[0] == state:
+        html = zlib.decompress(entry[1]).decode()
     else:
-        html = zlib.decompress(packed).decode()
+        html = render_to_string(FIGURES_TEMPLATE, compute())
+        keep({slot: (state, zlib.compress(html.encode(), 6))})
     return mark_safe(html)  # noqa: S308 - rendered by the template above (autoescaped), read back from the cache

@@ -4,7 +4,6 @@ saved."""
 
 import re
 import zlib
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -13,9 +12,8 @@ from django.urls import reverse
 from agencies.models import Body
 from reports.models import AnnualReport, ReportSection, ReportStatus
 from reports.publishing.models import ReportPdf
-from reports.summary import kept as kept_module
 from reports.summary import views as summary_views
-from reports.summary.kept import KEPT_FOR_HOURS, summary_state
+from reports.summary.kept import summary_slot, summary_state
 from tests.factories import BodyFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,18 +42,16 @@ def computed(monkeypatch):
 def test_the_figures_are_computed_once_while_nothing_they_read_changes(client, people, year_with_reports,
                                                                        computed, basis):
     client.force_login(people.admin)
-    cache.delete(summary_state(year_with_reports, basis))
-    with mock.patch.object(kept_module, "keep", wraps=kept_module.keep) as keeping:
-        first = _figures(client, year_with_reports, basis)
+    cache.delete(summary_slot(year_with_reports, basis))
+    first = _figures(client, year_with_reports, basis)
     assert computed == [basis]
-    assert keeping.call_args.kwargs == {"timeout": KEPT_FOR_HOURS * 3600}  # not the 24 h of the 体检
     # Fillers of another year save, reviewers approve elsewhere: this year's figures are read back.
     again = _figures(client, year_with_reports, basis)
     assert computed == [basis] and again == first
     assert "共 <strong>" in first and 'data-cell="s3.R1.G"' in first and "图解：各单位比较" in first
-    packed = cache.get(summary_state(year_with_reports, basis))
-    assert isinstance(packed, bytes) and zlib.decompress(packed).decode().strip() in first  # kept compressed
-    assert len(packed) * 4 < len(first.encode())
+    state, packed = cache.get(summary_slot(year_with_reports, basis))  # one entry a year and basis
+    assert state == summary_state(year_with_reports, basis)
+    assert zlib.decompress(packed).decode().strip() in first and len(packed) * 4 < len(first.encode())
     other = "approved" if basis == "published" else "published"
     _figures(client, year_with_reports, other)
     assert computed == [basis, other]  # each basis is its own summary
@@ -116,7 +112,9 @@ def test_any_change_to_what_the_figures_read_gives_fresh_figures(client, people,
     assert changed, "the change shows on the page"
     # What the page shows is what a fresh computation shows: nothing kept from before the change.
     for basis in after:
-        cache.delete(summary_state(year_with_reports, basis))
+        # The year and basis keep one entry, overwritten with the state it now shows.
+        assert cache.get(summary_slot(year_with_reports, basis))[0] == summary_state(year_with_reports, basis)
+        cache.delete(summary_slot(year_with_reports, basis))
         assert _figures(client, year_with_reports, basis) == after[basis]
 
 

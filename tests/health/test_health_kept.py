@@ -170,6 +170,7 @@ def test_a_save_checks_its_own_report_for_the_board(clean_report, people, open_y
     administrator's next board checks nothing, and shows what the report's own 体检 shows."""
     year_health(open_year)
     assert counted.call_count == 1
+    first_key, _outcomes_kept = cache.get(selectors._slot(clean_report.pk))
     client = Client()
     client.force_login(people.filler)
     url = reverse("reports:section", args=[clean_report.pk, "s5"])
@@ -180,6 +181,8 @@ def test_a_save_checks_its_own_report_for_the_board(clean_report, people, open_y
                              content_type="application/json", HTTP_X_REQUESTED_WITH="fetch").json()
     assert answer["ok"] and answer["saved"]
     assert counted.call_count == 2  # checked by the save
+    key, _outcomes_kept = cache.get(selectors._slot(clean_report.pk))  # one entry a report, overwritten
+    assert key != first_key
     after = year_health(open_year)
     assert counted.call_count == 2  # and not again by the board
     assert after[clean_report.pk].item("problems").outcome.share < 1
