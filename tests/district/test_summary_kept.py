@@ -138,3 +138,37 @@ def test_without_the_shared_cache_the_page_computes_its_figures(client, people, 
     client.force_login(people.admin)
     first, second = (_figures(client, year_with_reports, "published") for _ in range(2))
     assert first == second and "共 <strong>8</strong> 个单位" in first and computed == ["published", "published"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_administrator_switches_the_basis_and_sees_each_basis_figures_and_a_change(
+        page, live_server, people, login, year_with_reports):
+    """From the page's own links and its 切换 button: each basis shows its own figures (kept), and a
+    figure changed since shows its new sum, not the kept one."""
+    from playwright.sync_api import expect
+
+    from reports.summary.summary import BASES, district_summary
+
+    published, approved = (district_summary(year_with_reports, basis=b) for b in ("published", "approved"))
+    login(page, people.admin)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="报告年度").click()
+    page.locator("tr", has_text="2025年度").get_by_role("link", name="汇总").click()
+    scope, figure = page.locator("#summary-scope"), page.locator('td[data-cell="s3.R1.A"]')
+    expect(scope).to_contain_text(f"{BASES['published'][0]}，共 8 个单位")
+    expect(figure).to_have_text(published.text("s3.R1.A"))
+
+    page.get_by_label(BASES["approved"][0]).check()
+    page.get_by_role("button", name="切换").click()
+    expect(scope).to_contain_text(f"{BASES['approved'][0]}，共 10 个单位")
+    expect(figure).to_have_text(approved.text("s3.R1.A"))
+
+    _bump_live_figure(year_with_reports)  # an approved report's figure corrected before its render
+    page.get_by_role("button", name="切换").click()
+    changed = district_summary(year_with_reports, basis="approved").text("s3.R1.A")
+    assert changed != approved.text("s3.R1.A")
+    expect(figure).to_have_text(changed)
+    page.get_by_label(BASES["published"][0]).check()
+    page.get_by_role("button", name="切换").click()
+    expect(scope).to_contain_text(f"{BASES['published'][0]}，共 8 个单位")
+    expect(figure).to_have_text(published.text("s3.R1.A"))  # the published versions did not change
