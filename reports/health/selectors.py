@@ -184,7 +184,7 @@ def _content_outcomes(health: Health) -> tuple[Outcome, ...]:
 
 def _checked_afresh(reports, lasts, read: dict[int, AnnualReport], similar, submitted, published, today):
     """The 体检 of reports whose content outcomes are not kept, from their content as read (`read`:
-    _with_content); their content outcomes kept under that content's digest."""
+    _with_content); their content outcomes kept with that content's digest, one entry a report."""
     saved, fresh, out = _read_digests(read.values()), {}, {}
     for report in reports:
         last = read[known.pk] if (known := lasts[report.pk]) else None
@@ -217,7 +217,7 @@ def report_content_checked(report_id: int) -> None:
 
 def year_health(reporting_year, *, today: date | None = None) -> dict[int, Health]:
     """Report id -> its 体检, for every report of the year (a fixed number of queries). The checks of
-    the content are kept under the content's digest (by the load that checked it, or by the save:
+    the content are kept with the content's digest (by the load that checked it, or by the save:
     report_content_checked); the others (内容雷同, 按时报送, 图解) are computed on every load from what
     the board reads anyway."""
     today = today or timezone.localdate()

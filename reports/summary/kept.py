@@ -1,13 +1,13 @@
 """The summary page's figures (the sums and their rules, the bodies left out, the tables and the 图解),
-kept as rendered HTML in the shared cache under a digest of everything they are computed from.
+kept as rendered HTML in the shared cache with a digest of everything they are computed from.
 
 At the January peak administrators reload the summary while fillers save and reviewers approve. The
 summary sums each report's published version (or its live sections, see summary.py), so a year whose
 reports no longer change, last year's, gives the same page every time: it is computed once (0.12 CPU-s
-and six aggregate queries for the peak benchmark's 140 reports) and then read back (0.016 CPU-s for the
+and six aggregate queries for the peak benchmark's 140 reports) and then read back (~0.02 CPU-s for the
 whole page). Anything it reads that changes (a report's status or name, a new or corrected version, a
 live section's figures, a body renamed, moved or closed, the format, a new release) gives another
-digest (`summary_state`), so it is never shown stale.
+digest (`summary_state`), and the figures are computed again: never shown stale.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def summary_figures(reporting_year: ReportingYear, basis: str, compute) -> str:
     One entry a year and basis (`summary_slot`), with the state it was computed in, overwritten when
     the state changes: the shared Redis is also the broker, so it evicts nothing, and in January the
     current year's figures change with every publication. Kept compressed: the peak benchmark's
-    district gives 250 KB of HTML, at least 4 times smaller compressed."""
+    district gives 250 KB of HTML (the tests check a district's figures keep 4 times smaller)."""
     state, slot = summary_state(reporting_year, basis), summary_slot(reporting_year, basis)
     entry = kept([slot]).get(slot)
     if entry is not None and entry[0] == state:
