@@ -50,8 +50,13 @@ lint: install-test
 demo: install
 	scripts/demo.sh $(PORT)
 
+# Two processes (pytest-xdist), each with whole test files: the servers are shared, each process has
+# its own test database, Redis database, media folder, Celery worker and browser (tests/services.py).
+# TEST_PROCESSES=0 runs everything in one process.
+TEST_PROCESSES ?= 2
+
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 ci: lint test
 

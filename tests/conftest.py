@@ -83,6 +83,23 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    with django_db_blocker.unblock():
+        _until_alone_on(db["NAME"])
+
+
+def _until_alone_on(name: str, timeout: float = 10) -> None:
+    """PostgreSQL ends a closed connection's session a moment after its process exits; the test
+    database is dropped next, which it refuses while any other session is still on it."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [name])
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

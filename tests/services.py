@@ -121,9 +121,25 @@ def make_signing_cert(folder: Path) -> None:
                      name=SIGNER, passphrase=os.environ["NIANBAO_SIGNING_PASSPHRASE"].encode())
 
 
+def share_with_worker(worker: str) -> None:
+    """An xdist worker (gw0, gw1, …) uses the servers the main process started, with its own Redis
+    database (cache, broker and results: its Celery worker takes only its own tasks) and its own
+    media folder; pytest-django gives it its own test database (test_nianbao_gw0, …)."""
+    number = int(worker.removeprefix("gw")) + 1  # the main process keeps database 0
+    os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{number}"
+    media = Path(os.environ["DJANGO_MEDIA_ROOT"]) / worker
+    media.mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(media)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(early_config, parser, args):
-    if not hasattr(early_config, "workerinput"):
+    # xdist names a worker in the environment before its configuration is made (`workerinput`
+    # comes later): the servers are started once, by the main process, and shared.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        share_with_worker(worker)
+    else:
         root = Path(tempfile.mkdtemp(prefix="nianbao-services-"))
         os.chmod(root, 0o755)
         early_config._nianbao_services_root = root
