@@ -83,23 +83,35 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    with django_db_blocker.unblock():
-        _until_alone_on(db["NAME"])
 
 
-def _until_alone_on(name: str, timeout: float = 10) -> None:
-    """PostgreSQL ends a closed connection's session a moment after its process exits; the test
-    database is dropped next, which it refuses while any other session is still on it."""
+def _until_alone_on(name: str, timeout: float) -> None:
+    """PostgreSQL ends a closed connection's session a moment after its process exits (the Celery
+    worker's); the test database is dropped next, which it refuses while another session is on it.
+    A session still there after `timeout` (a connection some test's thread never closed) is ended."""
     from django.db import connection
 
-    deadline = time.monotonic() + timeout
+    others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
     with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                           [name])
-            if not cursor.fetchone()[0]:
-                return
-            time.sleep(0.1)
+        for wait, terminate in ((timeout, False), (5, True)):
+            if terminate:
+                cursor.execute(f"SELECT pg_terminate_backend(pid) {others}", [name])  # noqa: S608 - constant
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                cursor.execute(f"SELECT count(*) {others}", [name])  # noqa: S608 - constant
+                if not cursor.fetchone()[0]:
+                    return
+                time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and before it drops the test database at the end: no other session on it."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _until_alone_on(connection.settings_dict["NAME"], timeout=10)
 
 
 @pytest.fixture(scope="session")
