@@ -1,5 +1,6 @@
 """Reads for the review: what blocks a submission, the inboxes, returns and their comments."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,15 +48,17 @@ def target_of(fmt, key: str) -> Target:
     return Target(ReviewComment.Target.PART, key, section.key, f"{section.title} · {title}")
 
 
-def target_choices(fmt) -> list[tuple[str, list[tuple[str, str]]]]:
-    """For the comment form: one group per section (the section itself, its parts, its cells)."""
+@functools.cache
+def target_choices(fmt) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """For the comment form: one group per section (the section itself, its parts, its cells).
+    Built once per format (a few hundred options; the review page shows them on every comment row)."""
     groups = []
     for section in fmt.sections:
         options = [(section.key, f"整节：{section.title}")]
         options += [(p.key, "文字：" + target_of(fmt, p.key).label.split(" · ", 1)[1]) for p in section.parts]
         options += [(c.id, "单元格：" + c.label) for t in section.tables for c in t.cells()]
-        groups.append((section.title, options))
-    return groups
+        groups.append((section.title, tuple(options)))
+    return tuple(groups)
 
 
 # ---------------------------------------------------------------------------------------------

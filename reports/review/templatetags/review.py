@@ -1,5 +1,7 @@
 """Template pieces the review adds to pages it does not own: the report overview and the workspace."""
 
+import functools
+
 from django import template
 from django.conf import settings
 from django.utils.html import escape
@@ -73,7 +75,19 @@ def status_poll_seconds() -> int:
 @register.simple_tag
 def target_options(targets, selected=""):
     """A comment row's <optgroup>s and <option>s: every section, text part and cell of the format (a
-    few hundred on each of the rows), built without a template loop per option."""
+    few hundred on each of the rows), built without a template loop per option, once per format
+    and choice (`selectors.target_choices` gives the same tuple for a format every time)."""
+    if isinstance(targets, tuple):
+        return _kept_options(targets, selected or "")
+    return _options(targets, selected or "")
+
+
+@functools.lru_cache(maxsize=64)
+def _kept_options(targets: tuple, selected: str):
+    return _options(targets, selected)
+
+
+def _options(targets, selected: str):
     html = []
     for group, options in targets:
         html.append(f'<optgroup label="{escape(group)}">')
