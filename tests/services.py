@@ -97,7 +97,7 @@ def start_redis(root: Path) -> str:
     port = _free_port()
     log = root / "redis.log"
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(root), "--save", "",
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(root), "--save", "", "--databases", "64",
          "--appendonly", "no", "--protected-mode", "yes"],
         stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
@@ -125,7 +125,7 @@ def share_with_worker(worker: str) -> None:
     """An xdist worker (gw0, gw1, …) uses the servers the main process started, with its own Redis
     database (cache, broker and results: its Celery worker takes only its own tasks) and its own
     media folder; pytest-django gives it its own test database (test_nianbao_gw0, …)."""
-    number = int(worker.removeprefix("gw")) + 1  # the main process keeps database 0
+    number = int(worker.removeprefix("gw")) + 1  # the main process keeps database 0 (64 in all)
     os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{number}"
     media = Path(os.environ["DJANGO_MEDIA_ROOT"]) / worker
     media.mkdir(parents=True, exist_ok=True)
