@@ -24,7 +24,7 @@ from django.utils import timezone
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, previous_report, report_check
-from ..summary.comparison import Comparison, keep, kept, report_comparison, year_reports, year_similar
+from ..summary.comparison import Comparison, keep, kept_as_of, report_comparison, year_reports, year_similar
 from .checks import CHECKS, Check, Facts, Outcome
 
 
@@ -163,11 +163,6 @@ def _slot(report_id: int) -> str:
     return f"health-content:{report_id}"
 
 
-def _kept_outcomes(found: dict, report_id: int, key: str) -> tuple | None:
-    entry = found.get(_slot(report_id))
-    return entry[1] if entry is not None and entry[0] == key else None
-
-
 def _content_key(report, last, saved) -> str:
     """What the checks of the content read (Check.of_content): the report's content and format, and
     last year's report's, by the database's digests."""
@@ -210,7 +205,7 @@ def report_content_checked(report_id: int) -> None:
     if last is not None and last.pk not in read:
         return
     key = _content_key(read[report.pk], read[last.pk] if last else None, _read_digests(read.values()))
-    if _kept_outcomes(kept([_slot(report.pk)]), report.pk, key) is not None:
+    if kept_as_of({_slot(report.pk): key}):
         return
     _checked_afresh([report], {report.pk: last}, read, {}, {}, set(), timezone.localdate())
 
@@ -236,8 +231,8 @@ def year_health(reporting_year, *, today: date | None = None) -> dict[int, Healt
 
     similar = year_similar(reporting_year.format, reports, previous, texts, digests=text_digests)
     keys = {r.pk: _content_key(r, lasts[r.pk], saved) for r in reports}
-    found = kept([_slot(r.pk) for r in reports])
-    outcomes = {r.pk: known for r in reports if (known := _kept_outcomes(found, r.pk, keys[r.pk])) is not None}
+    found = kept_as_of({_slot(r.pk): keys[r.pk] for r in reports})
+    outcomes = {r.pk: found[_slot(r.pk)] for r in reports if _slot(r.pk) in found}
     checked = [r for r in reports if r.pk not in outcomes]
     afresh = {}
     if checked:

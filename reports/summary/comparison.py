@@ -226,6 +226,14 @@ def kept(keys: list[str]) -> dict:
         return {}
 
 
+def kept_as_of(states: dict[str, str]) -> dict:
+    """Slot -> the value kept in it, for the slots whose value was kept in the given state (`keep`
+    stores a slot as (state, value)): one entry a thing, overwritten when its state changes, so the
+    shared Redis (also the broker, which evicts nothing) does not grow with every change."""
+    found = kept(list(states))
+    return {slot: entry[1] for slot, entry in found.items() if entry[0] == states[slot]}
+
+
 def keep(values: dict) -> None:
     try:
         cache.set_many(values, timeout=KEPT_FOR)

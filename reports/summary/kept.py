@@ -25,7 +25,7 @@ from agencies.models import Body
 
 from ..models import AnnualReport, ReportingYear, ReportSection
 from ..publishing.models import ReportPdf
-from .comparison import keep, kept
+from .comparison import keep, kept_as_of
 from .summary import live_reports
 
 _HERE = Path(__file__).resolve().parent
@@ -71,9 +71,9 @@ def summary_figures(reporting_year: ReportingYear, basis: str, compute) -> str:
     current year's figures change with every publication. Kept compressed: the peak benchmark's
     district gives 250 KB of HTML (the tests check a district's figures keep 4 times smaller)."""
     state, slot = summary_state(reporting_year, basis), summary_slot(reporting_year, basis)
-    entry = kept([slot]).get(slot)
-    if entry is not None and entry[0] == state:
-        html = zlib.decompress(entry[1]).decode()
+    compressed = kept_as_of({slot: state}).get(slot)
+    if compressed is not None:
+        html = zlib.decompress(compressed).decode()
     else:
         html = render_to_string(FIGURES_TEMPLATE, compute())
         keep({slot: (state, zlib.compress(html.encode(), 6))})
