@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -17,6 +17,20 @@ def config_loggers(*args, **kwargs):
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_database_connections(**kwargs):
+    """What Django does at the start and end of a request, around every task: a connection past
+    CONN_MAX_AGE, or one an error left unusable, is closed; a healthy one is kept for the next task
+    (settings CELERY_DB_REUSE_MAX). An eager task runs inside its caller's work and is left alone."""
+    task = kwargs.get("task")
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 app.autodiscover_tasks()

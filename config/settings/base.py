@@ -132,6 +132,8 @@ AXES_VERBOSE = False
 # not with the page's own polls (config.middleware.IdleSessionMiddleware, header X-Nianbao-Poll: 1).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
+# The idle timeout moves on with a person's requests, written at most this often (config/middleware.py).
+SESSION_IDLE_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -251,6 +253,11 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 # …and by memory: a prefork child whose resident memory passed this (KiB) after a task is replaced
 # before the next one. A render peaks near 250 MB (benchmarks/pdf.py); a child above this has leaked.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=350_000)
+# Celery's Django fixup closes every database connection before and after every task unless this is
+# set: a new PostgreSQL backend for each task (five a publication, with its mails and Word copy). With
+# it the fixup closes them only every so many tasks, and config/celery_app.py closes, as Django does
+# around a request, a connection older than CONN_MAX_AGE or one that broke.
+CELERY_DB_REUSE_MAX = 500
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
