@@ -1,6 +1,8 @@
 """Project middleware: security headers, the idle timeout, no caching of signed-in pages, and the
 refusal of a request that found the database busy."""
 
+import time
+
 import structlog
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -11,6 +13,7 @@ from django.template.loader import render_to_string
 log = structlog.get_logger(__name__)
 
 POLL_HEADER = "X-Nianbao-Poll"
+TOUCHED_KEY = "_idle_touched"  # when the session's expiry was last moved on (seconds since the epoch)
 
 
 class SecurityHeadersMiddleware:
@@ -35,12 +38,19 @@ def is_poll(request) -> bool:
 class IdleSessionMiddleware(SessionMiddleware):
     """The idle timeout: a session ends SESSION_COOKIE_AGE after the person's last request. Django's
     SESSION_SAVE_EVERY_REQUEST would also count the page's own polls, so a page left open on an
-    approved report would never time out; here every request but a poll moves the expiry on."""
+    approved report would never time out; here every request but a poll moves the expiry on.
+
+    Moving it on is a write (the session row), so it is written at most once every
+    SESSION_IDLE_TOUCH_SECONDS unless the request changed the session anyway: at the peak every page
+    and autosave wrote it. The session then ends between SESSION_COOKIE_AGE minus that and
+    SESSION_COOKIE_AGE after the last request."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if session is not None and not is_poll(request):
-            session.modified = True
+        if session is not None and not is_poll(request) and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(TOUCHED_KEY, 0) >= settings.SESSION_IDLE_TOUCH_SECONDS:
+                session[TOUCHED_KEY] = now
         return super().process_response(request, response)
 
 

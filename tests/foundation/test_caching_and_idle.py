@@ -1,10 +1,12 @@
-"""Signed-in pages and exports are never cached; the page's own polls do not keep an idle session alive."""
+"""Signed-in pages and exports are never cached; the page's own polls do not keep an idle session alive;
+the idle timeout is written at most once a minute."""
 
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -28,6 +30,32 @@ def test_the_public_portal_keeps_its_own_caching(client, people):
     assert "public" in client.get(reverse("portal:home"))["Cache-Control"]
     client.force_login(people.filler)
     assert "public" in client.get(reverse("portal:home"))["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_idle_timeout_moves_on_with_the_persons_requests_written_at_most_once_a_minute(client, people):
+    start = timezone.now()
+    idle = timedelta(minutes=30)
+    with time_machine.travel(start, tick=False):
+        client.force_login(people.filler)
+        assert client.get(reverse("workspace")).status_code == 200
+        assert Session.objects.get().expire_date == start + idle
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        client.get(reverse("workspace"))
+        assert Session.objects.get().expire_date == start + idle  # not written again within the minute
+    with time_machine.travel(start + timedelta(seconds=70), tick=False):
+        client.get(reverse("workspace"))
+        assert Session.objects.get().expire_date == start + timedelta(seconds=70) + idle
+    with time_machine.travel(start + timedelta(seconds=70) + idle + timedelta(seconds=1), tick=False):
+        assert client.get(reverse("workspace")).status_code == 302  # 30 minutes without a request
+
+
+@pytest.mark.django_db
+def test_a_public_visitor_gets_no_session(client, people):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
 
 
 @pytest.mark.browser
