@@ -2,8 +2,9 @@
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -149,11 +150,13 @@ class InboxItem:
         return self.deadline < timezone.localdate()
 
 
-def _inbox_queryset(user):
-    """The reports waiting for `user` at a review level: in a body where they hold the level's role,
-    or handed to them (指定审核人) since the report entered that level; annotated with `recused`
-    (they must stand aside: the same rules as permissions.can_review, in SQL) and `since`."""
-    assignments = RoleAssignment.objects.current(timezone.localdate()).filter(user_id=user.pk)
+def _inbox_queryset(user, day=None):
+    """The reports waiting for `user` (or a user id) at a review level on `day` (today): in a body
+    where they hold the level's role, or handed to them (指定审核人) since the report entered that
+    level; annotated with `recused` (they must stand aside: the same rules as
+    permissions.can_review, in SQL) and `since`."""
+    user_id = getattr(user, "pk", user)
+    assignments = RoleAssignment.objects.current(day or timezone.localdate()).filter(user_id=user_id)
     held = Q()
     for status in REVIEW_STATUSES:
         held |= Q(status=status, body_id__in=assignments.filter(role=HOLDER_ROLE[status]).values("body_id"))
@@ -161,12 +164,12 @@ def _inbox_queryset(user):
                .order_by("-pk").values("pk")[:1])
     later = ReportEvent.objects.filter(report=OuterRef("report_id"), kind=E.REVIEWER_ASSIGNED, pk__gt=OuterRef("pk"))
     designated = (ReportEvent.objects.filter(report=OuterRef("pk"), kind=E.REVIEWER_ASSIGNED,
-                                             data__reviewer=user.pk, pk__gt=Subquery(entered))
+                                             data__reviewer=user_id, pk__gt=Subquery(entered))
                   .filter(~Exists(later)))
-    authored = ReportEvent.objects.filter(report=OuterRef("pk"), kind__in=AUTHOR_KINDS, actor_id=user.pk)
+    authored = ReportEvent.objects.filter(report=OuterRef("pk"), kind__in=AUTHOR_KINDS, actor_id=user_id)
     last_submit = (ReportEvent.objects.filter(report=OuterRef(OuterRef("pk")), kind=E.SUBMITTED)
                    .order_by("-pk").values("pk")[:1])
-    approved_one = ReportEvent.objects.filter(report=OuterRef("pk"), kind=E.APPROVED_HEAD, actor_id=user.pk,
+    approved_one = ReportEvent.objects.filter(report=OuterRef("pk"), kind=E.APPROVED_HEAD, actor_id=user_id,
                                               pk__gt=Subquery(last_submit))
     return (
         AnnualReport.objects.filter(status__in=REVIEW_STATUSES)
@@ -196,10 +199,50 @@ def inbox_for(user) -> list[InboxItem]:
 
 
 def inbox_count(user) -> int:
-    """The navigation badge: one COUNT query, whatever the number of reports."""
+    """The navigation badge on every page a reviewer opens: one COUNT query, whatever the number of
+    reports. Its SQL is the inbox's (_inbox_queryset), compiled once a process: building and compiling
+    the queryset took 4 ms of CPU, the query itself a quarter of one."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return _inbox_queryset(user).filter(recused=False).count()
+    sql, params = _inbox_count_sql(connection.vendor)
+    bound = [_bind(param, user.pk, timezone.localdate()) for param in params]
+    if any(_unbound(param) for param in bound):  # a parameter in a form _bind does not know
+        return _inbox_queryset(user).filter(recused=False).count()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        return cursor.fetchone()[0]
+
+
+# Where the person and the day go in the compiled count: values no person or day has.
+_ANY_USER = -7_300_001
+_ANY_DAY = date(1901, 2, 3)
+
+
+@functools.cache
+def _inbox_count_sql(vendor: str) -> tuple[str, tuple]:
+    query = _inbox_queryset(_ANY_USER, _ANY_DAY).filter(recused=False).values("pk").query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    return f"SELECT COUNT(*) FROM ({sql}) inbox", tuple(params)  # noqa: S608 - the ORM's compiled SQL; values stay parameters
+
+
+def _bind(param, user_id: int, day: date):
+    """The compiled parameter with the person and the day in place of the placeholders: as they
+    are, in a JSON adapter (the 指定审核人 in the event's data) or as JSON text (SQLite)."""
+    if type(param) is int and param == _ANY_USER:
+        return user_id
+    if getattr(param, "obj", None) == _ANY_USER:
+        return type(param)(user_id)
+    if param == str(_ANY_USER):
+        return str(user_id)
+    if param == _ANY_DAY:
+        return day
+    if param == _ANY_DAY.isoformat():
+        return day.isoformat()
+    return param
+
+
+def _unbound(param) -> bool:
+    return str(_ANY_USER) in repr(param) or _ANY_DAY.isoformat() in str(param) or repr(_ANY_DAY) in repr(param)
 
 
 # ---------------------------------------------------------------------------------------------

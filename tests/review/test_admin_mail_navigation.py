@@ -1,17 +1,21 @@
 """The Django admin is read-only; e-mail leaves the request for a Celery task; the navigation badge
 is one COUNT whatever the number of reports, and fragments do no navigation work at all."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pyquery import PyQuery
 
 from agencies.models import Body
 from reports.models import ReportStatus
-from reports.review import notifications
+from reports.review import notifications, selectors
 from reports.review.models import Notification
 from reports.review.secrecy import ALL_POINTS
 from reports.review.selectors import inbox_count, inbox_for
@@ -197,6 +201,26 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
     assert inbox_count(people.head) == 1
     report_approve(report=other, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     assert inbox_count(people.head) == 0 and inbox_count(people.director) == 1
+
+
+def test_the_badge_counts_only_the_roles_held_today(people, report):
+    """The badge's SQL is compiled once a process, with the person and the day put in on each call."""
+    today = timezone.localdate()
+    ended = RoleAssignmentFactory(user=people.director, role="dept_head", body=people.other_body,
+                                  start_date=today - timedelta(days=30), end_date=today - timedelta(days=1))
+    RoleAssignmentFactory(user=people.director, role="dept_head", body=people.other_body,
+                          start_date=today + timedelta(days=1))  # from tomorrow
+    AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year, submitted=True)
+    assert inbox_count(people.director) == 0 and inbox_for(people.director) == []
+    ended.end_date = today
+    ended.save()
+    assert inbox_count(people.director) == 1 and len(inbox_for(people.director)) == 1
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert inbox_count(people.director) == 1  # the next role has begun
+    # Every placeholder of the compiled query is bound (none sends the count back to the ORM).
+    sql, params = selectors._inbox_count_sql(connection.vendor)
+    assert not any(selectors._unbound(selectors._bind(p, people.director.pk, today)) for p in params)
+    assert sum(selectors._unbound(p) for p in params) >= 3  # the person, the 指定审核人 in JSON, the day
 
 
 @pytest.mark.worker

@@ -9,7 +9,7 @@ from pyquery import PyQuery
 
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.review.secrecy import ALL_POINTS
-from reports.review.selectors import review_deadlock, review_deadlocks, reviewer_candidates
+from reports.review.selectors import inbox_count, review_deadlock, review_deadlocks, reviewer_candidates
 from reports.review.services import report_approve, report_reviewer_assign, report_submit
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
@@ -116,9 +116,11 @@ def test_a_designation_holds_for_its_level_only(people, stuck):
     report, other_head = stuck
     assert review_deadlock(report).standing_aside == (people.head.display_name,)
     assert [pk for pk, _ in reviewer_candidates(report)] == [other_head.pk]  # not the head who edited it, nor the body's director (level two)
+    assert inbox_count(other_head) == 0 and inbox_count(people.head) == 0  # the head stands aside
     report_reviewer_assign(report=report, by=people.admin, reviewer_id=other_head.pk)
     report = AnnualReport.objects.get(pk=report.pk)
     assert review_deadlock(report) is None and other_head.has_perm("review.approve_report", report)
+    assert inbox_count(other_head) == 1 and inbox_count(people.head) == 0  # the badge of the one designated
     assert other_head.has_perm("reports.view_report", report)  # may read another body's report
     report_approve(report=report, by=other_head, comment="同意。", confirmed=ALL_POINTS)
     report = AnnualReport.objects.get(pk=report.pk)
