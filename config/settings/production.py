@@ -15,6 +15,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before its first use in each request and task (config/celery_app.py),
+# so that one PostgreSQL closed meanwhile (a restart, a failover) is opened again instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # BROKER AND CACHE: shared by every web and worker process. A per-process cache or a broker on the
 # local disk would work on one machine and silently lose renders and reminders on the next, so

@@ -56,6 +56,15 @@ def test_check_deploy_with_production_settings_reports_nothing():
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_web_and_worker_processes_keep_their_database_connection_checked():
+    result = _manage("shell", "-c", "from django.conf import settings; from config.celery_app import app; "
+                     "db = settings.DATABASES['default']; "
+                     "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], app.conf.get('CELERY_DB_REUSE_MAX'))",
+                     env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["60", "True", "500"]
+
+
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_its_settings(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
