@@ -230,8 +230,8 @@ def _bind(param, user_id: int, day: date):
     are, in a JSON adapter (the 指定审核人 in the event's data) or as JSON text (SQLite)."""
     if type(param) is int and param == _ANY_USER:
         return user_id
-    if getattr(param, "obj", None) == _ANY_USER:
-        return type(param)(user_id)
+    if getattr(param, "obj", None) == _ANY_USER:  # psycopg's Jsonb(obj, dumps)
+        return type(param)(user_id, getattr(param, "dumps", None))
     if param == str(_ANY_USER):
         return str(user_id)
     if param == _ANY_DAY:
