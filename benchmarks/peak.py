@@ -278,6 +278,15 @@ def _approve_burst(plan):
         report_approve(report=report, by=director, comment="经保密审查，同意公开。", confirmed=ALL_POINTS)
 
 
+def _database_sessions() -> int:
+    """Sessions PostgreSQL has opened on the database so far (a backend forked for each)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # The processes
 
@@ -380,6 +389,7 @@ def main(argv=None):
         print(f"load: {args.users} people for {args.duration} s, {args.backlog} approvals in a burst "
               f"(logs in {work}) …", flush=True)
         before = cpu_sample(groups)
+        sessions_before = _database_sessions()
         started = time.monotonic()
         load_start = timezone.now()
         samples = _locust(args, f"http://127.0.0.1:{port}", plan, plan_path, work / "samples.json",
@@ -387,10 +397,11 @@ def main(argv=None):
         duration = time.monotonic() - started
         load_end = timezone.now()
         during = cpu_used(before, cpu_sample(groups))
+        opened = _database_sessions() - sessions_before
         workers_before = before["render workers"]
         renders = renders_drained(since, load_start, load_end, args.drain_timeout, plan["burst"]["reports"])
         workers_cpu = tree_cpu([w.pid for w in workers]) - workers_before
-        cpu = {**during, "span": duration,
+        cpu = {**during, "span": duration, "db_sessions": opened,
                "per_render": workers_cpu / renders["done"] if renders["done"] else None}
     finally:
         for proc in reversed(procs):

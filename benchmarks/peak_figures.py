@@ -191,12 +191,15 @@ def print_report(args, samples, renders, duration, cpu=None):
               f"after the first approval; {published} renders published meanwhile: {published / seconds:.2f}/s")
     if cpu:
         span, cores = cpu["span"], cpu["cores"]
-        groups = {k: v for k, v in cpu.items() if k not in ("span", "cores", "machine", "per_render")}
+        groups = {k: v for k, v in cpu.items() if k not in ("span", "cores", "machine", "per_render", "db_sessions")}
         ours = sum(groups.values())
         parts = "; ".join(f"{k} {v:.0f}" for k, v in groups.items())
         print(f"CPU during the load ({span:.0f} s × {cores} cores = {span * cores:.0f} core-seconds; "
               f"machine busy {cpu['machine']:.0f}): {parts}; everything else on the machine "
               f"{max(0.0, cpu['machine'] - ours):.0f}")
+        if "db_sessions" in cpu:
+            print(f"database sessions opened during the load: {cpu['db_sessions']} (every web and worker process "
+                  "keeps its connection; hundreds would be one a request or a task, each a PostgreSQL backend forked)")
         if cpu.get("per_render"):
             web = sum(v for k, v in groups.items() if k != "render workers") / span
             print(f"render workers: {cpu['per_render']:.2f} CPU-seconds per published render, load and drain "

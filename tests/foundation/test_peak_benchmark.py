@@ -35,3 +35,17 @@ def test_the_locustfile_has_every_kind_of_person():
     tree = ast.parse((ROOT / "benchmarks" / "peak_load.py").read_text(encoding="utf-8"))
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     assert {"Filler", "Reviewer", "Public", "Administrator", "Baseline"} <= classes
+
+
+def test_the_report_names_the_database_sessions_opened_and_keeps_them_out_of_the_cpu(capsys):
+    args = peak.parse_args([])
+    samples = [["baseline: 200-row page", 0, 20, False, ""], ["reviewer: review page", 0, 50, False, ""]]
+    renders = {"enqueued": 3, "done": 3, "failed": 0, "left": 0, "drain": 0, "each": 0.7, "wait": 1.0,
+               "in_load": 3, "busy": 1.5, "rate": 2.0, "old_rate": 1.0, "copies": 0}
+    cpu = {"web (gunicorn)": 10.0, "render workers": 5.0, "span": 10.0, "cores": 2, "machine": 16.0,
+           "per_render": 1.6, "db_sessions": 7}
+    peak_figures.print_report(args, samples, renders, 10.0, cpu)
+    out = capsys.readouterr().out
+    assert "database sessions opened during the load: 7 " in out
+    assert "web (gunicorn) 10; render workers 5; everything else on the machine 1" in out
+    assert out.splitlines()[-1] == "peak: errors 0; worst p95 ratio 2.50 (goal ≤ 3); renders 2.00/s (goal ≥ 2)"
