@@ -206,17 +206,15 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
 def test_the_badge_counts_only_the_roles_held_today(people, report):
     """The badge's SQL is compiled once a process, with the person and the day put in on each call."""
     today = timezone.localdate()
-    ended = RoleAssignmentFactory(user=people.director, role="dept_head", body=people.other_body,
-                                  start_date=today - timedelta(days=30), end_date=today - timedelta(days=1))
-    RoleAssignmentFactory(user=people.director, role="dept_head", body=people.other_body,
-                          start_date=today + timedelta(days=1))  # from tomorrow
+    role = RoleAssignmentFactory(user=people.director, role="dept_head", body=people.other_body,
+                                 start_date=today - timedelta(days=30), end_date=today - timedelta(days=1))
     AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year, submitted=True)
-    assert inbox_count(people.director) == 0 and inbox_for(people.director) == []
-    ended.end_date = today
-    ended.save()
-    assert inbox_count(people.director) == 1 and len(inbox_for(people.director)) == 1
+    assert inbox_count(people.director) == 0 and inbox_for(people.director) == []  # ended yesterday
+    role.end_date = today
+    role.save()
+    assert inbox_count(people.director) == 1 and len(inbox_for(people.director)) == 1  # ends today
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        assert inbox_count(people.director) == 1  # the next role has begun
+        assert inbox_count(people.director) == 0 and inbox_for(people.director) == []  # the next day: ended
     # Every placeholder of the compiled query is bound (none sends the count back to the ORM).
     sql, params = selectors._inbox_count_sql(connection.vendor)
     assert not any(selectors._unbound(selectors._bind(p, people.director.pk, today)) for p in params)
