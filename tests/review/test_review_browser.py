@@ -41,6 +41,7 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
     approve_on_page(head, "数据已核对。")
     expect(head.locator(".messages")).to_contain_text("部门负责人审核通过")
     expect(head.locator("#report-status")).to_have_text("待主管主任审核")
+    expect(head.locator("#main-nav").get_by_role("link", name="待办", exact=True)).to_be_visible()  # nothing left
 
     # The 主管主任 returns it with a comment on one table cell, picked by clicking it.
     login(director, people.director)
