@@ -37,6 +37,7 @@ def test_a_member_of_the_public_finds_reads_and_downloads_a_report(page, live_se
     expect(page.locator("table.stats-table").first).to_be_visible()
     pdf = published.pdf_versions.get()
     expect(page.locator("#downloads-heading").locator("..")).to_contain_text(f"{pdf.page_count}页")
+    expect(page.locator("#imported-note")).to_have_count(0)  # published here, not imported history
 
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 PDF").click()
