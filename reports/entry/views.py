@@ -15,6 +15,7 @@ from ..publishing.document import AnnualReportDocument
 from ..selectors import reports_visible_to, results_by_section
 from ..services import report_explanations_save
 from ..summary.comparison import checked, request_comparison
+from ..timeline import read_timeline
 
 
 @login_required
@@ -32,6 +33,7 @@ def report_overview(request, pk):
 
 def _overview(request, report, *, typed_explanations=None, status=200):
     """The overview; `typed_explanations` re-shows 预警说明 that could not be saved, as typed."""
+    read_timeline(report)  # the page shows it: its questions are answered from it
     check = checked(request_comparison(request, report))  # read once: the warnings and the 年报体检 too
     fmt = report.format
     sections = [

@@ -25,6 +25,7 @@ from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, previous_report, report_check
 from ..summary.comparison import Comparison, keep, kept_as_of, report_comparison, year_reports, year_similar
+from ..timeline import read_events
 from .checks import CHECKS, Check, Facts, Outcome
 
 
@@ -110,8 +111,14 @@ def report_health(report: AnnualReport, *, today: date | None = None,
     """`comparison`: the report's report_comparison, where the page has it already."""
     comparison = comparison or report_comparison(report)
     where = {"report_id": report.pk}
-    return health_of(report, comparison, submitted_on=_first_submissions(where).get(report.pk),
-                     graphic=_graphic(report, _published(where)), today=today)
+    if (events := read_events(report)) is not None:
+        first = next((e.created_at for e in events if e.kind == ReportEvent.Kind.SUBMITTED), None)
+        submitted_on = timezone.localdate(first) if first else None
+    else:
+        submitted_on = _first_submissions(where).get(report.pk)
+    return health_of(report, comparison, submitted_on=submitted_on,
+                     graphic=_graphic(report, _published(where) if report.status == ReportStatus.PUBLISHED else set()),
+                     today=today)
 
 
 # The code the kept outcomes came from (the checks, the format rules, the content they read): a

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from reports.models import AnnualReport, ReportEvent
 from reports.publishing.models import ReportPdf
+from reports.timeline import read_events
 
 from . import secrecy
 
@@ -84,6 +85,8 @@ def _level(event: ReportEvent, role: str) -> AuditLevel:
 
 def _approvals(report: AnnualReport, pdf: ReportPdf) -> list[ReportEvent]:
     """The two approvals of the round published as `pdf`, head first ([] when there are none)."""
+    if (timeline := read_events(report)) is not None:
+        return _approvals_in(timeline, pdf)
     events = report.events.select_related("actor")
     published = events.filter(kind=E.PUBLISHED, data__version=pdf.version).order_by("pk").first()
     before = {"pk__lt": published.pk} if published else {"created_at__lte": pdf.published_at}
@@ -91,6 +94,21 @@ def _approvals(report: AnnualReport, pdf: ReportPdf) -> list[ReportEvent]:
     if director is None:
         return []
     head = events.filter(kind=E.APPROVED_HEAD, pk__lt=director.pk).order_by("-pk").first()
+    return [event for event in (head, director) if event is not None]
+
+
+def _approvals_in(timeline: list[ReportEvent], pdf: ReportPdf) -> list[ReportEvent]:
+    """_approvals from the timeline a page has read already (reports.timeline.read_timeline)."""
+    def last(kind, before):
+        return max((e for e in timeline if e.kind == kind and before(e)), key=lambda e: e.pk, default=None)
+
+    published = min((e for e in timeline if e.kind == E.PUBLISHED and (e.data or {}).get("version") == pdf.version),
+                    key=lambda e: e.pk, default=None)
+    director = last(E.APPROVED_DIRECTOR, (lambda e: e.pk < published.pk) if published
+                    else (lambda e: pdf.published_at is not None and e.created_at <= pdf.published_at))
+    if director is None:
+        return []
+    head = last(E.APPROVED_HEAD, lambda e: e.pk < director.pk)
     return [event for event in (head, director) if event is not None]
 
 

@@ -25,7 +25,7 @@ from agencies.permissions import (
 from agencies.selectors import user_roles
 from reports.models import ReportEvent, ReportStatus
 from reports.permissions import is_report_viewer
-from reports.timeline import designated_reviewer, report_authors
+from reports.timeline import designated_reviewer, latest, read_events, report_authors
 from reports.workflow import HOLDER_ROLE, REVIEW_STATUSES, sources, state_of
 
 S = ReportStatus
@@ -35,6 +35,11 @@ ROLE_LABELS = dict(Role.choices)
 
 def level_one_approver(report):
     """Who approved level one since the last submission, if anyone."""
+    if (events := read_events(report)) is not None:
+        last_submit = latest(events, E.SUBMITTED)
+        event = last_submit and max((e for e in events if e.kind == E.APPROVED_HEAD and e.pk > last_submit.pk),
+                                    key=lambda e: e.pk, default=None)
+        return event.actor_id if event else None
     last_submit = report.events.filter(kind=E.SUBMITTED).order_by("-created_at", "-pk").first()
     if last_submit is None:
         return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from agencies.models import Role, RoleAssignment
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.selectors import ReportCheck, report_check
-from reports.timeline import AUTHOR_KINDS, designated_reviewer, report_authors
+from reports.timeline import AUTHOR_KINDS, designated_reviewer, latest, read_events, report_authors
 from reports.workflow import HOLDER_ROLE, REVIEW_LEVELS, REVIEW_STATUSES, state_of
 
 from .models import ReviewComment
@@ -112,6 +112,8 @@ def explained_warnings(report: AnnualReport, check: ReportCheck | None = None) -
 
 
 def last_event(report: AnnualReport, *kinds) -> ReportEvent | None:
+    if (events := read_events(report)) is not None:
+        return latest(events, *kinds)
     return report.events.filter(kind__in=kinds).select_related("actor").order_by("-created_at", "-pk").first()
 
 
@@ -127,7 +129,10 @@ def comments_of(event: ReportEvent | None) -> list[ReviewComment]:
 
 def waiting_since(report: AnnualReport) -> datetime | None:
     """When the report entered its current state."""
-    event = report.events.filter(to_status=report.status).order_by("-created_at", "-pk").first()
+    if (events := read_events(report)) is not None:
+        event = latest(events, to_status=report.status)
+    else:
+        event = report.events.filter(to_status=report.status).order_by("-created_at", "-pk").first()
     return event.created_at if event else None
 
 

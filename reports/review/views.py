@@ -18,6 +18,7 @@ from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
 from reports.summary.comparison import checked, request_comparison
+from reports.timeline import read_timeline
 from reports.workflow import REVIEW_STATUSES
 
 from . import auditform, export, selectors, services
@@ -88,6 +89,7 @@ def _refusal(user, report) -> str | None:
 @require_safe
 def report_review(request, pk):
     report = report_for(request, pk, "review.view_review")
+    read_timeline(report)  # the page shows it: its questions are answered from it
     return render(request, "reports/review/review.html", review_context(request, report))
 
 
