@@ -5,7 +5,6 @@ explained there). comparison.py applies it to the parts of a year's reports."""
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import repeat
@@ -33,24 +32,47 @@ def _ratio(flat_a: str, flat_b: str) -> float:
     return SequenceMatcher(None, flat_a, flat_b, autojunk=False).ratio()
 
 
-@dataclass(frozen=True, slots=True)
 class _Text:
-    """A text as the comparison reads it, prepared once however many texts it is compared with."""
+    """A text as the comparison reads it, prepared once however many texts it is compared with, and
+    only as far as a comparison asks: `flat` at once, the character counts and the shingles when a
+    candidate gets past the bounds that need less (most are passed over on their length or their
+    buckets, and a report's page compares its own texts with every text of the year)."""
 
-    flat: str  # without whitespace (what similarity() compares)
-    shingles: frozenset[str]
-    chars: dict[str, int]  # character -> occurrences
-    buckets: tuple[int, ...]  # the same, characters counted together by their code point modulo BUCKETS
-    long_enough: bool
+    __slots__ = ("flat", "long_enough", "_chars", "_buckets", "_shingles")
+
+    def __init__(self, flat: str, long_enough: bool):
+        self.flat = flat  # without whitespace (what similarity() compares)
+        self.long_enough = long_enough
+        self._chars: dict[str, int] | None = None
+        self._buckets: tuple[int, ...] | None = None
+        self._shingles: frozenset[str] | None = None
 
     @classmethod
     def of(cls, text: str) -> "_Text":
-        flat = "".join(text.split())
-        chars = Counter(flat)
-        buckets = [0] * BUCKETS
-        for char, n in chars.items():
-            buckets[ord(char) % BUCKETS] += n
-        return cls(flat, frozenset(_shingles(flat)), chars, tuple(buckets), len(text.strip()) >= MIN_TEXT_LENGTH)
+        return cls("".join(text.split()), len(text.strip()) >= MIN_TEXT_LENGTH)
+
+    @property
+    def chars(self) -> dict[str, int]:
+        """Character -> occurrences."""
+        if self._chars is None:
+            self._chars = Counter(self.flat)
+        return self._chars
+
+    @property
+    def buckets(self) -> tuple[int, ...]:
+        """The same, characters counted together by their code point modulo BUCKETS."""
+        if self._buckets is None:
+            buckets = [0] * BUCKETS
+            for char, n in self.chars.items():
+                buckets[ord(char) % BUCKETS] += n
+            self._buckets = tuple(buckets)
+        return self._buckets
+
+    @property
+    def shingles(self) -> frozenset[str]:
+        if self._shingles is None:
+            self._shingles = frozenset(_shingles(self.flat))
+        return self._shingles
 
 
 def _common_chars(a: dict[str, int], b: dict[str, int]) -> int:

@@ -75,6 +75,16 @@ def test_the_most_similar_text_is_the_one_every_ratio_names():
     assert 300 < found < 1400  # copies found, and texts that are not
 
 
+def test_a_text_is_prepared_only_as_far_as_a_comparison_asks():
+    """A report's page compares its texts with every text of the year: a candidate passed over on its
+    length is never counted nor cut into shingles."""
+    text = "本机关全年共受理政府信息公开申请一百二十件，均已在法定期限内答复，未发生因政府信息公开引起的行政复议和诉讼。"
+    short, longer, same = _Text.of("无。"), _Text.of(text * 3), _Text.of(f" {text}\n")
+    assert _similar(_Text.of(text), [("甲", short), ("乙", longer), ("丙", same)], SIMILARITY_THRESHOLD) == ("丙", 1.0)
+    assert (short._chars, longer._chars, longer._shingles) == (None, None, None)
+    assert same.shingles == frozenset(text_similarity._shingles(text)) and same.chars["件"] == 1
+
+
 def _add_bodies(people, years, start, stop):
     """Bodies with last year's and this year's generated reports: the same sentences in every report,
     with the body's name, the year and its own figures in some of them."""
