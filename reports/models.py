@@ -6,6 +6,7 @@ from datetime import date
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Body, BodyKind, District
@@ -234,6 +235,12 @@ class ReportEvent(AppendOnly, models.Model):
                 name="report_event_known_statuses"),
         ]
         triggers = [pgtrigger.Protect(name="report_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        indexes = [
+            # The reports handed to a reviewer (指定审核人), asked on every report they open
+            # (timeline.designated_report_ids): a few rows, not a scan of every save ever recorded.
+            models.Index(KeyTransform("reviewer", "data"), condition=models.Q(kind="reviewer_assigned"),
+                         name="report_event_designee"),
+        ]
 
     def __str__(self):
         return f"{self.report} · {self.get_kind_display()}"

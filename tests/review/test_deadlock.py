@@ -150,3 +150,23 @@ def test_the_board_shows_no_holder_for_a_published_report_and_the_stuck_ones(cli
     stuck_row = page("tr").filter(lambda i, tr: "东花市街道办事处" in PyQuery(tr).text())
     assert "均须回避" in stuck_row(".stuck").text()
     assert stuck_row(".stuck a").attr("href") == reverse("review:report", args=[report.pk])
+
+
+@pytest.mark.django_db
+def test_the_reports_handed_to_a_reviewer_are_found_by_their_index_not_by_a_scan_of_every_save(people, stuck):
+    """Every report a reviewer opens asks which reports were handed to them; the timeline holds every save
+    ever recorded, the designations are a few rows (reports/models.py: report_event_designee)."""
+    from django.db import connection
+
+    from reports.selectors import reports_visible_to
+    from reports.timeline import designated_report_ids
+
+    report, other_head = stuck
+    report_reviewer_assign(report=report, by=people.admin, reviewer_id=other_head.pk)
+    assert list(reports_visible_to(other_head).filter(pk=report.pk)) == [report]
+    sql, params = designated_report_ids(other_head).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # on a handful of rows the planner would scan anyway
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "report_event_designee" in plan, plan
