@@ -3,9 +3,10 @@ without importing the task module, so that imports run one way (tasks → servic
 
 Both go to the default queue. On Redis (every deployment but the demo's filesystem broker) a message's
 priority picks the list it waits in, and a worker always takes from the highest first (kombu's Redis
-transport: 0 before 3, 6, 9). Renders are sent at the default priority (0) and Word copies at the
-lowest (9): at the January peak the workers publish every waiting PDF first and make the Word copies
-when no render waits; the portal makes a copy still missing on its first download (copies.py).
+transport: 0 before 3, 6, 9). Renders are sent at the default priority (0), the notices' mail after
+them (6: a person has the notice in the application at once, the mail a few seconds later at the
+peak) and Word copies at the lowest (9): at the January peak the workers publish every waiting PDF
+first and make the Word copies when no render waits; the portal makes a copy still missing on its first download (copies.py).
 A worker that takes a Word copy while a render waits or runs, or within word_defer_seconds() of a
 publication (approvals are arriving), sends it back, as long later (tasks.make_word_copies):
 taken by a worker that was free a moment before the next approval, it would hold that render back, and
@@ -21,6 +22,7 @@ log = structlog.get_logger(__name__)
 
 RENDER_TASK = "publishing.render_report_pdf"
 WORD_TASK = "publishing.make_word_copies"
+MAIL_PRIORITY = 6  # reports/review/notifications.py: after every waiting render
 WORD_PRIORITY = 9  # the lowest of kombu's Redis priority steps (0, 3, 6, 9)
 _RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 

@@ -77,10 +77,12 @@ def notify(*, users, report, kind: str, title: str, body: str = "", url: str = "
 def enqueue_emails(notification_ids: list[int]) -> bool:
     """Queue the mail task; a broker that is down is logged, not raised (the action has committed,
     the notices are in the app, and the daily task mails what is left)."""
+    from reports.publishing.enqueue import MAIL_PRIORITY
+
     from .tasks import send_notification_emails_task
 
     try:
-        send_notification_emails_task.apply_async((notification_ids,), retry=True, retry_policy={
+        send_notification_emails_task.apply_async((notification_ids,), priority=MAIL_PRIORITY, retry=True, retry_policy={
             "max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1})
     except Exception as exc:  # kombu/redis connection errors
         log.warning("notification_email_enqueue_failed", notifications=notification_ids,

@@ -15,6 +15,7 @@ from pyquery import PyQuery
 
 from agencies.models import Body
 from reports.models import ReportStatus
+from reports.publishing.enqueue import MAIL_PRIORITY, WORD_PRIORITY
 from reports.review import notifications, selectors
 from reports.review.models import Notification
 from reports.review.secrecy import ALL_POINTS
@@ -84,11 +85,12 @@ class RefusingBackend:
 def test_an_approval_queues_its_mail_and_the_task_sends_it(client, report, people, settings, monkeypatch,
                                                            django_capture_on_commit_callbacks):
     report_submit(report=report, by=people.filler)
-    queued = []
+    queued, priorities = [], []
     real_apply_async = send_notification_emails_task.apply_async
 
     def spy(args=None, kwargs=None, **options):  # the real broker (the test Redis), observed
         queued.append(list(args[0]))
+        priorities.append(options.get("priority"))
         return real_apply_async(args=args, kwargs=kwargs, **options)
 
     monkeypatch.setattr(send_notification_emails_task, "apply_async", spy)
@@ -104,6 +106,7 @@ def test_an_approval_queues_its_mail_and_the_task_sends_it(client, report, peopl
     assert "部门负责人审核通过" in response.content.decode()
     notice = Notification.objects.get(recipient=people.director, kind="approved_head")
     assert queued == [[notice.pk]] and notice.emailed_at is None  # queued, not sent
+    assert priorities == [MAIL_PRIORITY] and 0 < MAIL_PRIORITY < WORD_PRIORITY  # after the renders (priority 0)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_notification_emails_task.apply(args=(queued[0],)).get() == 1  # as the worker runs it
