@@ -6,7 +6,8 @@ priority picks the list it waits in, and a worker always takes from the highest 
 transport: 0 before 3, 6, 9). Renders are sent at the default priority (0), the notices' mail after
 them (6: a person has the notice in the application at once, the mail a few seconds later at the
 peak) and Word copies at the lowest (9): at the January peak the workers publish every waiting PDF
-first and make the Word copies when no render waits; the portal makes a copy still missing on its first download (copies.py).
+first and make the Word copies when no render waits; the portal makes a copy still missing on its
+first download (copies.py).
 A worker that takes a Word copy while a render waits or runs, or within word_defer_seconds() of a
 publication (approvals are arriving), sends it back, as long later (tasks.make_word_copies):
 taken by a worker that was free a moment before the next approval, it would hold that render back, and
