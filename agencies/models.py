@@ -3,7 +3,9 @@
 from datetime import date
 
 import pgtrigger
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -134,6 +136,26 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Roles are RoleAssignments, answered by the rules (the `rules` backend), never Django's groups or
+        model permissions. Those serve the support staff's admin site only, so Django's ModelBackend is
+        asked for a superuser's or staff member's permissions alone: for anyone else it read their model
+        and group permissions (two queries, always empty) on every page whose navigation asks for a role
+        they do not hold."""
+        from django.contrib.auth.backends import ModelBackend  # it reads this model: not at import time
+
+        if self.is_staff or self.is_superuser:
+            return super().has_perm(perm, obj)
+        for backend in auth.get_backends():
+            if isinstance(backend, ModelBackend) or not hasattr(backend, "has_perm"):
+                continue
+            try:
+                if backend.has_perm(self, perm, obj):
+                    return True
+            except PermissionDenied:  # as Django's _user_has_perm: a backend may refuse outright
+                return False
+        return False
 
     @property
     def display_name(self) -> str:

@@ -92,3 +92,26 @@ def test_only_one_navigation_entry_is_marked_as_the_current_page(client, people)
     page = client.get(reverse("district:years")).content.decode()
     assert page.count('aria-current="page"') == 1
     assert 'aria-current="page">报告年度<' in page
+
+
+def test_a_role_comes_from_role_assignments_never_from_django_permissions(client, people):
+    """Django's model and group permissions serve the support staff's admin site only: granted to a
+    filler they give no role (and are not read on their pages); a staff member keeps them."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    permission = Permission.objects.get(codename="view_body", content_type__app_label="agencies")
+    people.filler.user_permissions.add(permission)
+    filler = type(people.filler).objects.get(pk=people.filler.pk)
+    assert not filler.has_perm("agencies.view_body")
+    assert filler.has_perm("reports.list_reports") and not filler.has_perm("agencies.manage_district")  # the rules
+
+    filler.is_staff = True  # support staff: Django's permissions, as Django reads them
+    assert filler.has_perm("agencies.view_body")
+
+    client.force_login(people.head)
+    client.get(reverse("workspace"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("workspace")).status_code == 200
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
