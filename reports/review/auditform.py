@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from reports.models import AnnualReport, ReportEvent
 from reports.publishing.models import ReportPdf
-from reports.timeline import read_events
+from reports.timeline import report_timeline
 
 from . import secrecy
 
@@ -84,21 +84,11 @@ def _level(event: ReportEvent, role: str) -> AuditLevel:
 
 
 def _approvals(report: AnnualReport, pdf: ReportPdf) -> list[ReportEvent]:
-    """The two approvals of the round published as `pdf`, head first ([] when there are none)."""
-    if (timeline := read_events(report)) is not None:
-        return _approvals_in(timeline, pdf)
-    events = report.events.select_related("actor")
-    published = events.filter(kind=E.PUBLISHED, data__version=pdf.version).order_by("pk").first()
-    before = {"pk__lt": published.pk} if published else {"created_at__lte": pdf.published_at}
-    director = events.filter(kind=E.APPROVED_DIRECTOR, **before).order_by("-pk").first()
-    if director is None:
-        return []
-    head = events.filter(kind=E.APPROVED_HEAD, pk__lt=director.pk).order_by("-pk").first()
-    return [event for event in (head, director) if event is not None]
+    """The two approvals of the round published as `pdf`, head first ([] when there are none), from
+    the timeline a page has read already (reports.timeline.read_timeline), else read now, one query
+    (not kept: the report may have moved on since this instance was read)."""
+    timeline = list(report_timeline(report))
 
-
-def _approvals_in(timeline: list[ReportEvent], pdf: ReportPdf) -> list[ReportEvent]:
-    """_approvals from the timeline a page has read already (reports.timeline.read_timeline)."""
     def last(kind, before):
         return max((e for e in timeline if e.kind == kind and before(e)), key=lambda e: e.pk, default=None)
 
