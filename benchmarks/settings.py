@@ -12,5 +12,6 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ERROR"}}
 NIANBAO_WORD_DEFER_SECONDS = 10  # production's pause, not the tests' (config/settings/test.py)
+NIANBAO_WORKER_NICENESS = 10  # production's priority for the render workers, not the tests'
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -17,6 +17,20 @@ def config_loggers(*args, **kwargs):
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@worker_init.connect(dispatch_uid="nianbao.yield_cpu")
+def yield_cpu_to_web(**kwargs):
+    """The worker's main process, before a prefork pool forks its children (which inherit it), lowers
+    its priority to settings.NIANBAO_WORKER_NICENESS: at the January peak a burst of approvals queues
+    dozens of renders, and at the same priority the two render processes took half of a 2-core
+    machine's CPU from the people's requests. Lowered only: a process may not raise its own."""
+    from django.conf import settings
+
+    wanted = settings.NIANBAO_WORKER_NICENESS
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if wanted > current:
+        os.nice(wanted - current)
 
 
 @task_prerun.connect

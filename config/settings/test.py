@@ -20,3 +20,6 @@ NIANBAO_SIGNING_REQUIRED = env.bool("NIANBAO_SIGNING_REQUIRED", default=True)
 # A test waiting for its worker's Word copy waits 1 s for the peak's pause, not 10 (each worker test
 # published once or twice and waited 10–20 s).
 NIANBAO_WORD_DEFER_SECONDS = env.int("NIANBAO_WORD_DEFER_SECONDS", default=1)
+# The test worker keeps its priority: the tests wait for its renders while both test processes and
+# their browsers run (tests/foundation/test_worker_priority.py checks the niceness itself).
+NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=0)

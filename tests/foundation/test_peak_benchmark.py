@@ -49,3 +49,21 @@ def test_the_report_names_the_database_sessions_opened_and_keeps_them_out_of_the
     assert "database sessions opened during the load: 7 " in out
     assert "web (gunicorn) 10; render workers 5; everything else on the machine 1" in out
     assert out.splitlines()[-1] == "peak: errors 0; worst p95 ratio 2.50 (goal ≤ 3); renders 2.00/s (goal ≥ 2)"
+
+
+def test_the_ramp_up_line_leaves_out_the_requests_sent_before_everyone_had_started(capsys):
+    """A sample is (name, when its answer came, ms, failed, message): sent at when − ms."""
+    samples = [["baseline: 200-row page", 0.1, 20, False, ""], ["reviewer: inbox", 0.5, 500, False, ""]]
+    samples += [["baseline: 200-row page", 10.0 + i, 20, False, ""] for i in range(10)]
+    samples += [["reviewer: inbox", 10.0 + i, 40, False, ""] for i in range(10)]
+    samples += [["reviewer: approve", 3.1, 200, False, ""]]  # sent at 2.9 s: still in the ramp-up
+    ramp, line = peak_figures.after_ramp_up(samples, 3.0)
+    assert (ramp, line) == (3.0, "baseline p95 20 ms; reviewer 2.00; worst 2.00")
+    args = peak.parse_args(["--users", "60", "--spawn-rate", "20"])
+    renders = {"enqueued": 0, "done": 0, "failed": 0, "left": 0, "drain": None, "each": None, "wait": None,
+               "in_load": 0, "busy": 0.0, "rate": 0.0, "old_rate": 0.0, "copies": 0}
+    peak_figures.print_report(args, samples, renders, 20.0)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("after the ramp-up (the requests sent once all 60 people had started, 3 s in;")
+    assert out[-2].endswith("reviewer 2.00; worst 2.00")
+    assert out[-1].startswith("peak: errors 0; worst p95 ratio 10.00 ")  # every request: 200 / 20

@@ -59,6 +59,8 @@ def test_two_web_and_two_worker_containers_share_only_the_services():
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     for name in ("worker", "worker2"):
         assert services[name]["command"][:4] == ["celery", "-A", "config.celery_app", "worker"]
+        # the web's requests first where they share a host (a niceness stays inside its container)
+        assert services[name]["cpu_shares"] < services["web"].get("cpu_shares", 1024)
     assert services["worker"]["hostname"] != services["worker2"]["hostname"]
     assert "migrate" in " ".join(services["migrate"]["command"]) and "migrate" not in services["web"]["command"]
     assert set(services["proxy"]["depends_on"]) == {"web", "web2"}
