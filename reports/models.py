@@ -7,6 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import MD5, Cast, Concat
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Body, BodyKind, District
@@ -169,8 +170,18 @@ class ReportSection(models.Model):
     updated_at = models.DateTimeField("保存时间", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="保存人")
+    # Digests of the stored content, computed by the database as a row is written, however it is
+    # written: the board keeps each report's 体检 and each part's 内容雷同 under them (reports/health),
+    # and reads them for every section of two years on each load instead of hashing all that content.
+    content_digest = models.GeneratedField(
+        expression=MD5(Concat(Cast("values", models.TextField()), models.Value("|"), Cast("texts", models.TextField()),
+                              models.Value("|"), Cast("raw", models.TextField()), output_field=models.TextField())),
+        output_field=models.CharField(max_length=32), db_persist=True, verbose_name="内容摘要")
+    texts_digest = models.GeneratedField(expression=MD5(Cast("texts", models.TextField())),
+                                         output_field=models.CharField(max_length=32), db_persist=True,
+                                         verbose_name="文字摘要")
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "content_digest", "texts_digest"])
 
     class Meta:
         verbose_name = verbose_name_plural = "报告章节"

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db.models import Min, Prefetch, TextField, Value
-from django.db.models.functions import MD5, Cast, Concat
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
@@ -129,22 +128,16 @@ SOURCE = hashlib.sha256(b"".join(
     for path in (sorted(source.glob("*.py")) if source.is_dir() else [source]))).hexdigest()[:16]
 
 
-def _content_digest():
-    """The database's digest of a section's stored content (values, texts, unreadable cells)."""
-    return MD5(Concat(Cast("values", TextField()), Value("|"), Cast("texts", TextField()), Value("|"),
-                      Cast("raw", TextField()), output_field=TextField()))
-
-
 def _content_digests(report_ids) -> tuple[dict[int, tuple], dict[int, dict[str, str]]]:
     """Report id -> its sections' (key, digest of the stored content), and report id -> section key ->
-    digest of its texts alone, computed by the database (one query that reads no content into
-    Python): what changes whenever the content (the texts) does, however it is saved."""
+    digest of its texts alone (ReportSection.content_digest and texts_digest: kept by the database as
+    each row is written, so one query reads them without reading or hashing any content): what changes
+    whenever the content (the texts) does, however it is saved."""
     saved: dict[int, list] = {}
     texts: dict[int, dict[str, str]] = {}
     for report_id, key, digest, text_digest in (
-            ReportSection.objects.filter(report_id__in=report_ids)
-            .annotate(digest=_content_digest(), text_digest=MD5(Cast("texts", TextField()))).order_by("report_id", "key")
-            .values_list("report_id", "key", "digest", "text_digest")):
+            ReportSection.objects.filter(report_id__in=report_ids).order_by("report_id", "key")
+            .values_list("report_id", "key", "content_digest", "texts_digest")):
         saved.setdefault(report_id, []).append((key, digest))
         texts.setdefault(report_id, {})[key] = text_digest
     return {report_id: tuple(sections) for report_id, sections in saved.items()}, texts
@@ -153,14 +146,14 @@ def _content_digests(report_ids) -> tuple[dict[int, tuple], dict[int, dict[str, 
 def _with_content(report_ids) -> dict[int, AnnualReport]:
     """The reports with their sections, each section with its digest, read in one snapshot (one query
     for the sections): what is kept is kept under the digest of the very content it was checked on."""
-    sections = ReportSection.objects.annotate(digest=_content_digest()).order_by("key")
+    sections = ReportSection.objects.order_by("key")
     return {r.pk: r for r in AnnualReport.objects.filter(pk__in=report_ids).select_related("reporting_year", "body")
             .prefetch_related(Prefetch("sections", queryset=sections))}
 
 
 def _read_digests(reports) -> dict[int, tuple]:
     """As _content_digests gives them (a report without sections has none)."""
-    return {r.pk: tuple((section.key, section.digest) for section in r.sections.all())
+    return {r.pk: tuple((section.key, section.content_digest) for section in r.sections.all())
             for r in reports if r.sections.all()}
 
 
