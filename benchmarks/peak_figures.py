@@ -149,19 +149,19 @@ def figures(samples):
     return out
 
 
-def after_ramp_up(samples, ramp: float) -> tuple[float, str]:
+def after_ramp_up(samples, ramp: float) -> str:
     """Each kind's p95 over the baseline's for the requests sent `ramp` seconds or more after the first:
     Locust starts the people over the first seconds and each sends a request at once, against web
     processes that have served nothing yet. A sample's time is when its answer came (ms after it was sent)."""
     if not samples:
-        return ramp, "no requests"
+        return "no requests"
     start = min(ts - ms / 1000 for _name, ts, ms, _f, _m in samples)
     fig = figures([s for s in samples if s[1] - s[2] / 1000 >= start + ramp])
     if "baseline" not in fig:
-        return ramp, "no baseline requests"
+        return "no baseline requests"
     base = fig["baseline"][3] or 1e-3
     ratios = {kind: fig[kind][3] / base for kind in KINDS if kind in fig}
-    return ramp, (f"baseline p95 {fig['baseline'][3]:.0f} ms; " + ", ".join(f"{k} {r:.2f}" for k, r in ratios.items())
+    return (f"baseline p95 {fig['baseline'][3]:.0f} ms; " + ", ".join(f"{k} {r:.2f}" for k, r in ratios.items())
                   + (f"; worst {max(ratios.values()):.2f}" if ratios else ""))
 
 
@@ -227,7 +227,8 @@ def print_report(args, samples, renders, duration, cpu=None):
     worst = max(ratios.values(), default=0.0)
     worst_kind = max(ratios, key=ratios.get) if ratios else "—"
     print(f"baseline p95 {base[3]:.0f} ms; worst p95 ratio: {worst_kind}")
-    ramp, steady = after_ramp_up(samples, args.users / args.spawn_rate)
+    ramp = args.users / args.spawn_rate
+    steady = after_ramp_up(samples, ramp)
     print(f"after the ramp-up (the requests sent once all {args.users} people had started, {ramp:.0f} s in; "
           f"informative, the last line counts every request): {steady}")
     print(f"peak: errors {errors}; worst p95 ratio {worst:.2f} (goal ≤ 3); renders {renders['rate']:.2f}/s (goal ≥ 2)")

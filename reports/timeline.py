@@ -25,10 +25,14 @@ def event_record(*, report: AnnualReport, kind: str, actor=None, from_status: st
     )
 
 
+def _events(report: AnnualReport):
+    return report.events.select_related("actor").order_by("created_at", "pk")
+
+
 def report_timeline(report: AnnualReport):
     """The report's events, oldest first (the list read_timeline kept, if a page read it)."""
     events = read_events(report)
-    return events if events is not None else report.events.select_related("actor").order_by("created_at", "pk")
+    return events if events is not None else _events(report)
 
 
 def read_timeline(report: AnnualReport) -> list[ReportEvent]:
@@ -38,8 +42,7 @@ def read_timeline(report: AnnualReport) -> list[ReportEvent]:
     from this list, not each by its own query. event_record forgets it."""
     events = read_events(report)
     if events is None:
-        events = report._timeline_events = list(
-            report.events.select_related("actor").order_by("created_at", "pk"))
+        events = report._timeline_events = list(_events(report))
     return events
 
 

@@ -20,7 +20,8 @@ print(before, os.getpriority(os.PRIO_PROCESS, 0))
 
 
 def _start_worker(niceness: int, *, started_at: int = 0) -> tuple[int, int]:
-    """The process's niceness before and after a worker's start, with the setting at `niceness`."""
+    """The process's niceness before and after a worker's start, with the setting at `niceness`, in a
+    process started `started_at` steps lower than this one."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "NIANBAO_WORKER_NICENESS": str(niceness)}
     out = subprocess.run(["nice", "-n", str(started_at), sys.executable, "-c", PROBE], env=env, cwd=settings.BASE_DIR,
                          capture_output=True, text=True, timeout=120, check=True).stdout
@@ -28,11 +29,15 @@ def _start_worker(niceness: int, *, started_at: int = 0) -> tuple[int, int]:
     return int(before), int(after)
 
 
+# Relative to this process's own niceness, which a child inherits (CI may run the tests niced).
+OWN = os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def test_a_worker_lowers_its_priority_to_the_setting_as_it_starts():
-    before, after = _start_worker(7)
-    assert (before, after) == (0, 7)
+    before, after = _start_worker(OWN + 7)
+    assert (before, after) == (OWN, OWN + 7)
 
 
 def test_a_worker_already_lower_stays_so_and_zero_leaves_the_priority_alone():
-    assert _start_worker(7, started_at=12) == (12, 12)
-    assert _start_worker(0) == (0, 0)
+    assert _start_worker(OWN + 7, started_at=12) == (OWN + 12, OWN + 12)
+    assert _start_worker(0) == (OWN, OWN)
