@@ -31,6 +31,15 @@ def assert_one_line(locator, where):
     assert lines < 1.5, f"{where}: “{locator.inner_text()}” is on {lines:.1f} lines"
 
 
+def assert_on_top(page, locator, where):
+    """A tap on the element's centre reaches the element, not something painted over it."""
+    box = locator.bounding_box()
+    hit = locator.evaluate("""(e, [x, y]) => { const hit = document.elementFromPoint(x, y);
+        return e.contains(hit) ? null : `${hit.tagName}.${hit.className} ${hit.textContent.trim().slice(0, 20)}`; }""",
+                           [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit is None, f"{where}: a tap on it reaches {hit}"
+
+
 def open_nav_from_the_keyboard(page, toggler):
     """Tab to the toggler (skip link, brand, toggler) and open it with Enter."""
     expect(toggler).to_be_visible()
@@ -192,6 +201,10 @@ def test_section_three_on_a_phone_keeps_its_labels_and_saves(page, live_server, 
 
     save = page.get_by_role("button", name="保存", exact=True)
     assert_one_line(save, "保存")
+    # With the table's top rows on screen, its lower rows pass under the action bar at the bottom of the
+    # screen: their labels stay under it.
+    first.evaluate("e => window.scrollBy({top: e.getBoundingClientRect().top - 200, behavior: 'instant'})")
+    assert_on_top(page, save, "保存")
     save.click()
     # Autosave may have stored it already: either message says the draft is safe.
     expect(page.locator(".messages")).to_contain_text(re.compile("已保存|内容没有变化"))
