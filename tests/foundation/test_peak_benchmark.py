@@ -37,6 +37,28 @@ def test_the_locustfile_has_every_kind_of_person():
     assert {"Filler", "Reviewer", "Public", "Administrator", "Baseline"} <= classes
 
 
+def test_every_person_sends_the_first_request_at_a_moment_of_their_own():
+    """Locust starts each second's people in one batch: every kind of person (its on_start, its own or
+    inherited) waits a moment of its own first, or twenty first requests arrive in the same instant."""
+    tree = ast.parse((ROOT / "benchmarks" / "peak_load.py").read_text(encoding="utf-8"))
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+    def arrives(name):
+        node = classes[name]
+        bases = [base.id for base in node.bases if isinstance(base, ast.Name) and base.id in classes]
+        own = next((item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == "on_start"), None)
+        if own is None:
+            return any(arrives(base) for base in bases)
+        calls = [call.func for call in ast.walk(own) if isinstance(call, ast.Call)]
+        if any(isinstance(func, ast.Name) and func.id == "_arrive" for func in calls):
+            return True
+        calls_super = any(isinstance(func, ast.Attribute) and func.attr == "on_start" for func in calls)
+        return calls_super and any(arrives(base) for base in bases)
+
+    for name in ("Filler", "Reviewer", "Public", "Administrator", "Baseline"):
+        assert arrives(name), name
+
+
 def test_the_report_names_the_database_sessions_opened_and_keeps_them_out_of_the_cpu(capsys):
     args = peak.parse_args([])
     samples = [["baseline: 200-row page", 0, 20, False, ""], ["reviewer: review page", 0, 50, False, ""]]
