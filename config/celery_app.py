@@ -48,3 +48,4 @@ def close_old_database_connections(**kwargs):
 
 
 app.autodiscover_tasks()
+app.autodiscover_tasks(["reports.health"])  # a package of the reports app, not an app of its own

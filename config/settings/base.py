@@ -264,6 +264,10 @@ CELERY_DB_REUSE_MAX = 500
 # 130–200 ms to 60–100 ms, and the renders stayed above 2/s on the CPU the requests leave. 0 leaves
 # the priority alone.
 NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=10)
+# The board's 体检得分 column (reports/health/board.py) shows the year's scores kept in the shared cache
+# for this many seconds, then still while a worker computes them again; 0 computes them on every load,
+# as without Redis (a per-process cache is not the workers').
+NIANBAO_BOARD_SCORES_FRESH_FOR = env.int("NIANBAO_BOARD_SCORES_FRESH_FOR", default=30 if REDIS_URL else 0)
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

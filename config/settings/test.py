@@ -23,3 +23,5 @@ NIANBAO_WORD_DEFER_SECONDS = env.int("NIANBAO_WORD_DEFER_SECONDS", default=1)
 # The test worker keeps its priority: the tests wait for its renders while both test processes and
 # their browsers run (tests/foundation/test_worker_priority.py checks the niceness itself).
 NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=0)
+# A test expects the board to show a change on its next load; tests/health/test_board_scores.py turns it on.
+NIANBAO_BOARD_SCORES_FRESH_FOR = env.int("NIANBAO_BOARD_SCORES_FRESH_FOR", default=0)

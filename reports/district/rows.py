@@ -37,21 +37,21 @@ def _deadline(row: BoardRow):
     return format_html("{} 天", row.days_to_deadline)
 
 
-def _score(row: BoardRow, health: dict):
+def _score(row: BoardRow, scores: dict):
     """The 年报体检 score (reports/health), linking to the report's 体检; what to fix as its title."""
-    found = health.get(row.report_id)
+    found = scores.get(row.report_id)
     if found is None:
         return mark_safe(NO_SCORE)  # noqa: S308 - a constant
-    fix = "；".join(item.check.label for item in found.to_fix)
+    fix = "；".join(found.to_fix)
     return format_html(SCORE, found.score, row.href, f"待改进：{fix}" if fix else "各项均已达标", found.score)
 
 
-def board_rows_html(rows: list[BoardRow], health: dict | None = None) -> str:
-    """The rows; `health` maps report ids to their 年报体检 (reports.health.selectors.year_health)."""
-    health = health or {}
+def board_rows_html(rows: list[BoardRow], scores: dict | None = None) -> str:
+    """The rows; `scores` maps report ids to their 年报体检 score (reports.health.board.BoardScore)."""
+    scores = scores or {}
     return mark_safe("\n".join(  # noqa: S308 - every row is built by format_html, which escapes
         format_html(ROW, mark_safe(' class="table-danger overdue"') if row.overdue else "", row.href,
-                    row.body_name, row.status, row.status_label, _score(row, health), _holder(row),
+                    row.body_name, row.status, row.status_label, _score(row, scores), _holder(row),
                     row.days_in_state, row.last_text, _deadline(row))
         for row in rows
     ))

@@ -19,7 +19,7 @@ from agencies.selectors import user_roles
 from config.http import GET_OR_POST
 
 from ..errors import ReportError
-from ..health.selectors import year_health
+from ..health.board import board_scores
 from ..models import ReportStatus
 from .chart import progress_chart
 from .export import board_workbook
@@ -160,9 +160,10 @@ def board(request, pk):
     filters = BoardFilters.from_query(request.GET)
     data = progress_board(reporting_year, filters)
     chart = progress_chart(weekly_progress(reporting_year, total=data.total, today=data.today))
+    scores = board_scores(reporting_year)
     return render(request, "reports/district/board.html", {
         "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
-        "rows_html": board_rows_html(data.rows, year_health(reporting_year)),
+        "rows_html": board_rows_html(data.rows, scores.scores), "scores": scores,
         "statuses": ReportStatus.choices, "kinds": BodyKind.choices, "can_manage": manages(request, reporting_year),
     })
 

@@ -98,3 +98,51 @@ def test_the_fillers_save_checks_the_report_and_the_board_shows_it_without_check
         row = page.locator("#board tbody tr", has_text=clean_report.body_name)
         expect(row.locator(".health-score")).to_have_text("100 分")
         assert checked.call_count == 1  # the board read what the save checked
+
+
+def test_at_the_peak_the_board_shows_kept_scores_with_their_time_and_a_worker_computes_them_again(
+        page, browser, live_server, people, login, clean_report, open_year, settings, celery_worker_process):
+    """Scores kept a while (reports/health/board.py): the administrator reads when they were computed; a
+    filler's change shows once they are past their freshness and the worker has computed them again."""
+    import datetime
+
+    from django.core.cache import cache
+
+    from reports.health import board
+
+    cache.clear()
+    settings.NIANBAO_BOARD_SCORES_FRESH_FOR = 30
+    edit(clean_report, "s5", texts={"s5.p0": "无。"})
+    login(page, people.admin)
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_role("link", name="进度").click()
+    row = page.locator("#board tbody tr", has_text=clean_report.body_name)
+    expect(row.locator(".health-score")).to_have_text("90 分")
+    caption = page.locator("#board caption")
+    expect(caption).to_contain_text(re.compile(r"体检得分为 \d\d:\d\d:\d\d 的结果"))
+    computed_at = re.search(r"\d\d:\d\d:\d\d", caption.inner_text()).group()
+
+    filler = login(browser.new_context(locale="zh-CN").new_page(), people.filler)
+    filler.goto(f"{live_server.url}/reports/{clean_report.pk}/sections/s5/")
+    filler.locator('textarea[name="text:s5.p0"]').fill(CONCRETE)
+    filler.get_by_role("button", name="保存", exact=True).click()
+    expect(filler.locator(".alert-success")).to_contain_text("已保存")
+
+    nav.get_by_role("link", name="进度").click()  # within the freshness: the kept scores, and their time
+    expect(row.locator(".health-score")).to_have_text("90 分")
+    expect(caption).to_contain_text(f"体检得分为 {computed_at} 的结果")
+    expect(caption).not_to_contain_text("正在重新计算")
+
+    as_of, scores = cache.get(board._slot(open_year.pk))  # half a minute on
+    cache.set(board._slot(open_year.pk), (as_of - datetime.timedelta(seconds=31), scores), 600)
+    nav.get_by_role("link", name="进度").click()
+    expect(caption).to_contain_text("正在重新计算，稍后刷新本页可见")
+    expect(row.locator(".health-score")).to_have_text("90 分")
+    for _ in range(40):  # the worker computes them again
+        page.reload()
+        if "100 分" in row.locator(".health-score").inner_text():
+            break
+        page.wait_for_timeout(250)
+    expect(row.locator(".health-score")).to_have_text("100 分")
+    expect(caption).not_to_contain_text("正在重新计算")
+    expect(caption).not_to_contain_text(f"体检得分为 {computed_at} 的结果")

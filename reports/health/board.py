@@ -1,0 +1,125 @@
+"""The board's 体检得分 column: the year's scores kept for a short while, refreshed by a worker.
+
+Checking every report of a year (year_health) costs the board's request most of its CPU (about 40 of
+60 ms with 280 reports while fillers save, benchmarks/peak.py), on the request of an administrator who
+reloads it every few seconds at the January peak. So the board shows the scores kept in the shared
+cache with the moment they were computed, and the page says that moment. Scores older than
+NIANBAO_BOARD_SCORES_FRESH_FOR seconds are still shown while a worker computes them again (one at a time
+a year); scores ten times older, or none, are computed by the request itself, as after a quiet hour.
+0 computes them on every load (the tests' setting, where a change is expected on the next load).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import structlog
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from .selectors import Health, year_health
+
+log = structlog.get_logger(__name__)
+
+SERVED_FOR_TIMES_FRESH = 10  # past this many times the freshness, the request computes the scores itself
+
+
+@dataclass(frozen=True)
+class BoardScore:
+    """What the board shows of a report's 体检: the score, and what to fix (the checks' labels)."""
+
+    score: int
+    to_fix: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BoardScores:
+    scores: dict[int, BoardScore]  # report id -> its score
+    as_of: datetime  # when they were computed
+    says_when: bool = False  # scores are kept a while: the page says when these were computed
+    refreshing: bool = False  # older than the freshness: a worker is computing them again
+
+
+def _slot(reporting_year_id: int) -> str:
+    return f"board-scores:{reporting_year_id}"
+
+
+def _refresh_lock(reporting_year_id: int) -> str:
+    return f"board-scores-refresh:{reporting_year_id}"
+
+
+def _scores(health: dict[int, Health]) -> dict[int, BoardScore]:
+    return {pk: BoardScore(found.score, tuple(item.check.label for item in found.to_fix)) for pk, found in health.items()}
+
+
+def board_scores_compute(reporting_year, *, fresh_for: int) -> BoardScores:
+    """Compute the year's scores and keep them, if they are kept (a cache that cannot be reached keeps
+    nothing)."""
+    as_of = timezone.now()
+    computed = BoardScores(_scores(year_health(reporting_year)), as_of, says_when=bool(fresh_for))
+    if fresh_for:
+        try:
+            cache.set(_slot(reporting_year.pk), (as_of, computed.scores), fresh_for * SERVED_FOR_TIMES_FRESH)
+        except Exception as exc:  # whatever the cache backend raises: the page is served all the same
+            log.warning("board_scores_not_kept", error=f"{type(exc).__name__}: {exc}"[:200])
+    return computed
+
+
+def board_scores(reporting_year) -> BoardScores:
+    """The scores the board shows: kept ones while fresh; older kept ones while a worker computes them
+    again; else computed by this request."""
+    fresh_for = settings.NIANBAO_BOARD_SCORES_FRESH_FOR
+    if not fresh_for:
+        return board_scores_compute(reporting_year, fresh_for=0)
+    try:
+        found = cache.get(_slot(reporting_year.pk))
+    except Exception as exc:
+        log.warning("board_scores_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
+        found = None
+    if found is None:
+        return board_scores_compute(reporting_year, fresh_for=fresh_for)
+    as_of, scores = found
+    age = (timezone.now() - as_of).total_seconds()
+    if age > fresh_for * SERVED_FOR_TIMES_FRESH or as_of > timezone.now():
+        return board_scores_compute(reporting_year, fresh_for=fresh_for)
+    kept = BoardScores(scores, as_of, says_when=True)
+    if age <= fresh_for:
+        return kept
+    _refresh_soon(reporting_year.pk, fresh_for)
+    return replace(kept, refreshing=True)
+
+
+def _refresh_soon(reporting_year_id: int, fresh_for: int) -> None:
+    """Queue one refresh a year at a time (the lock lapses by itself if the worker never runs it)."""
+    try:
+        if not cache.add(_refresh_lock(reporting_year_id), 1, fresh_for):
+            return
+    except Exception as exc:
+        log.warning("board_scores_refresh_not_locked", error=f"{type(exc).__name__}: {exc}"[:200])
+        return
+    from .tasks import refresh_board_scores
+
+    def enqueue():
+        try:
+            refresh_board_scores.delay(reporting_year_id, fresh_for)
+        except Exception as exc:  # the broker is down: the kept scores stay, the next load tries again
+            log.warning("board_scores_refresh_not_queued", error=f"{type(exc).__name__}: {exc}"[:200])
+            cache.delete(_refresh_lock(reporting_year_id))
+
+    transaction.on_commit(enqueue)
+
+
+def board_scores_refresh(reporting_year_id: int, fresh_for: int) -> None:
+    """The worker's part: compute and keep the year's scores (for as long as the web's setting said),
+    then let the next refresh be queued."""
+    from ..models import ReportingYear
+
+    reporting_year = ReportingYear.objects.select_related("district").filter(pk=reporting_year_id).first()
+    try:
+        if reporting_year is not None:
+            board_scores_compute(reporting_year, fresh_for=fresh_for)
+    finally:
+        cache.delete(_refresh_lock(reporting_year_id))
