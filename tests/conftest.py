@@ -61,11 +61,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
     log = Path(os.environ.get("DJANGO_MEDIA_ROOT", "/tmp")).parent / f"worker-{uuid.uuid4().hex[:6]}.log"
+    busy = log.with_suffix(".busy")
+    env["NIANBAO_TEST_WORKER_BUSY"] = str(busy)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=INFO", f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"],
+         "--concurrency=1", "--loglevel=INFO", f"--hostname=test-{uuid.uuid4().hex[:6]}@%h",
+         "--include=tests.worker_busy"],
         env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
+    _WORKERS.append((proc, busy))
     from config.celery_app import app
 
     deadline = time.monotonic() + 60
@@ -78,11 +82,31 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.kill()
         raise RuntimeError(f"Celery worker did not answer: {log.read_text(errors='replace')[-3000:]}")
     yield proc
+    _WORKERS.remove((proc, busy))
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+_WORKERS: list = []  # the session's Celery worker, once a test started it, and its busy file
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before a transactional test's database is emptied: the session's worker has finished its task.
+    It serves every later test of the process, and a render queued by a final approval near the end of
+    a test otherwise writes while the database is truncated (a deadlock, an error at teardown)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    if _WORKERS and ((marker and marker.kwargs.get("transaction")) or "transactional_db" in names
+                     or "live_server" in names):
+        for proc, busy in list(_WORKERS):
+            deadline = time.monotonic() + 60
+            while busy.exists() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+    yield
 
 
 def _until_alone_on(name: str, timeout: float) -> None:
