@@ -6,6 +6,7 @@ label cells and formatted numbers, straight from the format definition.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..formats import rules as format_rules
 from ..formats.cells import format_cell
@@ -142,7 +143,11 @@ class AnnualReportDocument:
     def __post_init__(self):
         self.content = self.content or ReportContent.of(self.report)
         self.format = self.report.format
-        self.values = format_rules.compute(self.format, self.content.values) if not self.report.imported \
+
+    @cached_property
+    def values(self) -> dict:
+        """Every cell's value, the computed ones included (not for a page that shows kept HTML)."""
+        return format_rules.compute(self.format, self.content.values) if not self.report.imported \
             else dict(self.content.values)
 
     @property

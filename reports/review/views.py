@@ -17,6 +17,7 @@ from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
+from reports.publishing.document_html import document_html
 from reports.summary.comparison import checked, request_comparison
 from reports.timeline import read_timeline
 from reports.workflow import REVIEW_STATUSES
@@ -46,7 +47,7 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
     resubmitted = bool(last_return and last_submit and last_submit.pk > last_return.pk)
     return {
         "report": report,
-        "document": AnnualReportDocument(report, comparison.content),
+        "document_html": document_html(AnnualReportDocument(report, comparison.content)),
         "warnings": selectors.explained_warnings(report, check),
         "can_approve": request.user.has_perm("review.approve_report", report),
         "can_return": request.user.has_perm("review.return_report", report),
