@@ -7,6 +7,7 @@ label cells and formatted numbers, straight from the format definition.
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from ..formats import rules as format_rules
 from ..formats.cells import format_cell
@@ -147,8 +148,8 @@ class AnnualReportDocument:
     @cached_property
     def values(self) -> dict:
         """Every cell's value, the computed ones included (not for a page that shows kept HTML)."""
-        return format_rules.compute(self.format, self.content.values) if not self.report.imported \
-            else dict(self.content.values)
+        content = cast(ReportContent, self.content)  # read by __post_init__ when not given
+        return format_rules.compute(self.format, content.values) if not self.report.imported else dict(content.values)
 
     @property
     def title(self) -> str:

@@ -34,7 +34,7 @@ def _slot(report_id: int) -> str:
 def _state(document: AnnualReportDocument) -> str | None:
     """What the HTML is built from, or None when the content was not read from every stored section
     (a published snapshot, a document of typed content): then it is built, not kept."""
-    sections = document.content.sections
+    sections = document.content.sections if document.content else {}
     if document.report.pk is None or set(sections) != {section.key for section in document.format.sections}:
         return None
     digests = tuple(sorted((key, section.content_digest) for key, section in sections.items()))
