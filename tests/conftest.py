@@ -51,6 +51,9 @@ def login(live_server):
     return _login
 
 
+_WORKERS: list = []  # the session's Celery worker, once a test started it, and its busy file
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real Celery worker process on the test Redis, reading the test database."""
@@ -88,9 +91,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-_WORKERS: list = []  # the session's Celery worker, once a test started it, and its busy file
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -123,7 +123,7 @@ def board_scores_refresh(reporting_year_id: int, fresh_for: int) -> None:
     then let the next refresh be queued."""
     from ..models import ReportingYear
 
-    reporting_year = ReportingYear.objects.select_related("district").filter(pk=reporting_year_id).first()
+    reporting_year = ReportingYear.objects.filter(pk=reporting_year_id).first()
     try:
         if reporting_year is not None:
             board_scores_compute(reporting_year, fresh_for=fresh_for)

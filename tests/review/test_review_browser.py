@@ -79,8 +79,12 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
         expect(change.locator("del")).to_have_text(old_value)
         expect(change.locator("ins")).to_have_text(new_value)
         expect(change).to_contain_text("与区政务服务中心台账不一致，请核实。")
+        # The document shows the fixed figure, not the one shown before the return (the page keeps it).
+        cell = reviewer.locator(f'#review-document td[data-cell="{CELL}"]')
+        expect(cell).to_have_text(new_value)
         approve_on_page(reviewer, "已按意见修改，经保密审查，同意。")
         expect(reviewer.locator(".messages")).to_contain_text(f"{level}审核通过")
+        expect(cell).to_have_text(new_value)
     expect(director.locator("#report-status")).to_have_text("已批准·待发布")
 
     # The timeline tells the story, to the filler too.
