@@ -265,8 +265,9 @@ CELERY_DB_REUSE_MAX = 500
 # the priority alone.
 NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=10)
 # The board's 体检得分 column (reports/health/board.py) shows the year's scores kept in the shared cache
-# for this many seconds, then still while a worker computes them again; 0 computes them on every load,
-# as without Redis (a per-process cache is not the workers').
+# for this many seconds, then still while a worker computes them again (and, none kept, the worker
+# computes the first while the board says so); 0 computes them on every load, as without Redis (a
+# per-process cache is not the workers').
 NIANBAO_BOARD_SCORES_FRESH_FOR = env.int("NIANBAO_BOARD_SCORES_FRESH_FOR", default=30 if REDIS_URL else 0)
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60

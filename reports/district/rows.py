@@ -14,6 +14,7 @@ ROW = ('<tr{}><th scope="row"><a href="{}">{}</a></th>'
        '<td><span class="badge status-{}">{}</span></td>{}<td>{}</td><td>{} 天</td><td>{}</td><td>{}</td></tr>')
 SCORE = '<td class="text-end health-score" data-score="{}"><a href="{}#health" title="{}">{} 分</a></td>'
 NO_SCORE = '<td class="text-end health-score">—</td>'
+COMPUTING = '<td class="text-end health-score text-body-secondary">计算中</td>'
 
 
 def _holder(row: BoardRow):
@@ -37,21 +38,22 @@ def _deadline(row: BoardRow):
     return format_html("{} 天", row.days_to_deadline)
 
 
-def _score(row: BoardRow, scores: dict):
+def _score(row: BoardRow, scores: dict, computing: bool):
     """The 年报体检 score (reports/health), linking to the report's 体检; what to fix as its title."""
     found = scores.get(row.report_id)
     if found is None:
-        return mark_safe(NO_SCORE)  # noqa: S308 - a constant
+        return mark_safe(COMPUTING if computing and row.report_id else NO_SCORE)  # noqa: S308 - a constant
     fix = "；".join(found.to_fix)
     return format_html(SCORE, found.score, row.href, f"待改进：{fix}" if fix else "各项均已达标", found.score)
 
 
-def board_rows_html(rows: list[BoardRow], scores: dict | None = None) -> str:
-    """The rows; `scores` maps report ids to their 年报体检 score (reports.health.board.BoardScore)."""
+def board_rows_html(rows: list[BoardRow], scores: dict | None = None, *, computing: bool = False) -> str:
+    """The rows; `scores` maps report ids to their 年报体检 score (reports.health.board.BoardScore),
+    none yet while a worker is `computing` them."""
     scores = scores or {}
     return mark_safe("\n".join(  # noqa: S308 - every row is built by format_html, which escapes
         format_html(ROW, mark_safe(' class="table-danger overdue"') if row.overdue else "", row.href,
-                    row.body_name, row.status, row.status_label, _score(row, scores), _holder(row),
+                    row.body_name, row.status, row.status_label, _score(row, scores, computing), _holder(row),
                     row.days_in_state, row.last_text, _deadline(row))
         for row in rows
     ))

@@ -163,7 +163,7 @@ def board(request, pk):
     scores = board_scores(reporting_year)
     return render(request, "reports/district/board.html", {
         "reporting_year": reporting_year, "board": data, "chart": chart, "filters": filters,
-        "rows_html": board_rows_html(data.rows, scores.scores), "scores": scores,
+        "rows_html": board_rows_html(data.rows, scores.scores, computing=scores.computing), "scores": scores,
         "statuses": ReportStatus.choices, "kinds": BodyKind.choices, "can_manage": manages(request, reporting_year),
     })
 

@@ -5,8 +5,12 @@ Checking every report of a year (year_health) costs the board's request most of 
 reloads it every few seconds at the January peak. So the board shows the scores kept in the shared
 cache with the moment they were computed, and the page says that moment. Scores older than
 NIANBAO_BOARD_SCORES_FRESH_FOR seconds are still shown while a worker computes them again (one at a time
-a year); scores ten times older, or none, are computed by the request itself, as after a quiet hour.
-0 computes them on every load (the tests' setting, where a change is expected on the next load).
+a year). When none are kept (the first load of the day, after a release or a quiet spell; ten times
+the freshness and they are dropped) the board is shown at once with the scores being computed by a
+worker (it takes 0.2 s of a worker for 280 reports, seconds for a city, and held the first
+administrator's page that long); a request computes them itself only when the worker has not done so
+within the freshness (none running, the broker down) or the cache cannot be reached. 0 computes them
+on every load (the tests' setting, where a change is expected on the next load).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class BoardScores:
     as_of: datetime  # when they were computed
     says_when: bool = False  # scores are kept a while: the page says when these were computed
     refreshing: bool = False  # older than the freshness: a worker is computing them again
+    computing: bool = False  # none kept yet: a worker is computing them (`scores` is empty)
 
 
 # The code the kept scores came from: a new release keeps its own (the value's shape may have changed).
@@ -57,6 +62,11 @@ def _refresh_lock(reporting_year_id: int) -> str:
     return f"board-scores-refresh:{reporting_year_id}"
 
 
+def _wanted(reporting_year_id: int) -> str:
+    """When a load first found no scores kept (since the worker last kept them)."""
+    return f"board-scores-wanted:{SOURCE}:{reporting_year_id}"
+
+
 def _scores(health: dict[int, Health]) -> dict[int, BoardScore]:
     return {pk: BoardScore(found.score, tuple(item.check.label for item in found.to_fix)) for pk, found in health.items()}
 
@@ -69,6 +79,7 @@ def board_scores_compute(reporting_year, *, fresh_for: int) -> BoardScores:
     if fresh_for:
         try:
             cache.set(_slot(reporting_year.pk), (as_of, computed.scores), fresh_for * SERVED_FOR_TIMES_FRESH)
+            cache.delete(_wanted(reporting_year.pk))
         except Exception as exc:  # whatever the cache backend raises: the page is served all the same
             log.warning("board_scores_not_kept", error=f"{type(exc).__name__}: {exc}"[:200])
     return computed
@@ -76,26 +87,37 @@ def board_scores_compute(reporting_year, *, fresh_for: int) -> BoardScores:
 
 def board_scores(reporting_year) -> BoardScores:
     """The scores the board shows: kept ones while fresh; older kept ones while a worker computes them
-    again; else computed by this request."""
+    again; none while a worker computes the first (computed by this request when it cannot)."""
     fresh_for = settings.NIANBAO_BOARD_SCORES_FRESH_FOR
     if not fresh_for:
         return board_scores_compute(reporting_year, fresh_for=0)
+    now = timezone.now()
     try:
         found = cache.get(_slot(reporting_year.pk))
-    except Exception as exc:
+        if found is not None and not 0 <= (now - found[0]).total_seconds() <= fresh_for * SERVED_FOR_TIMES_FRESH:
+            found = None  # far too old (or from the future): as if none were kept
+        wanted_at = _first_wanted(reporting_year.pk, now, fresh_for) if found is None else None
+    except Exception as exc:  # whatever the cache backend raises: the page is served all the same
         log.warning("board_scores_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
-        found = None
-    if found is None:
         return board_scores_compute(reporting_year, fresh_for=fresh_for)
+    if wanted_at is not None:
+        if (now - wanted_at).total_seconds() > fresh_for:  # no worker computed them in time: this request does
+            return board_scores_compute(reporting_year, fresh_for=fresh_for)
+        _refresh_soon(reporting_year.pk, fresh_for)
+        return BoardScores({}, now, says_when=True, computing=True)
     as_of, scores = found
-    age = (timezone.now() - as_of).total_seconds()
-    if age > fresh_for * SERVED_FOR_TIMES_FRESH or as_of > timezone.now():
-        return board_scores_compute(reporting_year, fresh_for=fresh_for)
     kept = BoardScores(scores, as_of, says_when=True)
-    if age <= fresh_for:
+    if (now - as_of).total_seconds() <= fresh_for:
         return kept
     _refresh_soon(reporting_year.pk, fresh_for)
     return replace(kept, refreshing=True)
+
+
+def _first_wanted(reporting_year_id: int, now: datetime, fresh_for: int) -> datetime:
+    """When a load first found none kept since the scores were last kept: this one, if it is the first."""
+    if cache.add(_wanted(reporting_year_id), now, fresh_for * SERVED_FOR_TIMES_FRESH):
+        return now
+    return cache.get(_wanted(reporting_year_id)) or now
 
 
 def _refresh_soon(reporting_year_id: int, fresh_for: int) -> None:
