@@ -12,17 +12,37 @@ from .formats.cells import from_json_value
 from .models import AnnualReport
 
 
-def reports_visible_to(user):
+def _visibility(user) -> tuple:
+    """Whose reports a person reads: their bodies' (any role), their districts' and cities', and, for a
+    reviewer, those handed to them (指定审核人)."""
     roles = user_roles(user)
-    body_ids = set()
+    body_ids: set[int] = set()
     for role in (Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR):
         body_ids |= roles.body_ids(role)
-    visible = Q(body_id__in=body_ids) | Q(body__district_id__in=roles.readable_districts)
-    if roles.holds(Role.DEPT_HEAD) or roles.holds(Role.DIRECTOR):
+    return body_ids, roles.readable_districts, roles.holds(Role.DEPT_HEAD) or roles.holds(Role.DIRECTOR)
+
+
+def reports_visible_to(user):
+    body_ids, districts, reviews = _visibility(user)
+    visible = Q(body_id__in=body_ids) | Q(body__district_id__in=districts)
+    if reviews:
         from .timeline import designated_report_ids
 
         visible |= Q(pk__in=designated_report_ids(user))  # 指定审核人: another body's report to review
     return AnnualReport.objects.filter(visible).select_related("reporting_year", "body", "body__district")
+
+
+def report_visible_to(user, report: AnnualReport) -> bool:
+    """Whether reports_visible_to(user) holds `report`, without asking the database again unless the
+    report was handed to this reviewer (every page of a report asks it first)."""
+    body_ids, districts, reviews = _visibility(user)
+    if report.body_id in body_ids or report.body.district_id in districts:
+        return True
+    if not reviews:
+        return False
+    from .timeline import designated_report_ids
+
+    return designated_report_ids(user).filter(report_id=report.pk).exists()
 
 
 def current_reports_of(user) -> list[AnnualReport]:
