@@ -186,14 +186,20 @@ def test_every_password_hasher_of_the_settings_can_be_used():
 
 
 def test_a_production_web_process_loads_every_view_then_freezes_what_it_loaded():
-    """config/wsgi.py (gunicorn's entry): the URLconf and every view imported at start, and what is
-    loaded kept out of the garbage collector's full collections (config/warm.py)."""
+    """config/wsgi.py (gunicorn's entry): the URLconf and every view imported and every template of
+    templates/ compiled (kept by the cached loader) at start, and what is loaded kept out of the
+    garbage collector's full collections (config/warm.py)."""
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "NIANBAO_SIGNING_"))}
-    code = ("import gc, sys; import config.wsgi; "
-            "print(gc.get_freeze_count(), 'reports.review.views' in sys.modules, 'portal.views' in sys.modules)")
+    code = ("import gc, sys; import config.wsgi; from django.template import engines; "
+            "kept = engines['django'].engine.template_loaders[0].get_template_cache; "
+            "print(gc.get_freeze_count(), 'reports.review.views' in sys.modules, 'portal.views' in sys.modules, "
+            "'|'.join(kept))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **PROD_ENV},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    frozen, review_views, portal_views = done.stdout.split()
+    frozen, review_views, portal_views, kept = done.stdout.split()
     assert int(frozen) > 50_000 and review_views == portal_views == "True"
+    templates = ROOT / "templates"
+    ours = {path.relative_to(templates).as_posix() for path in templates.rglob("*") if path.suffix in {".html", ".txt"}}
+    assert {"reports/review/review.html", "reports/district/board.html"} <= ours <= set(kept.split("|"))
