@@ -15,5 +15,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ER
 NIANBAO_WORD_DEFER_SECONDS = 10  # production's pause, not the tests' (config/settings/test.py)
 NIANBAO_WORKER_NICENESS = base.NIANBAO_WORKER_NICENESS  # production's priority for the render workers, not the tests'
 NIANBAO_BOARD_SCORES_FRESH_FOR = base.NIANBAO_BOARD_SCORES_FRESH_FOR  # production's board scores, kept a while
+NIANBAO_SIMILAR_KEPT_FOR = base.NIANBAO_SIMILAR_KEPT_FOR  # production's 内容雷同, kept a while
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

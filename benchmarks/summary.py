@@ -83,8 +83,9 @@ def main() -> int:
         setup_django()
         from django.test import override_settings
 
-        # The board as its costliest load: the scores computed by the request, not kept ones (reports/health/board.py).
-        override_settings(NIANBAO_BOARD_SCORES_FRESH_FOR=0).enable()
+        # The board as its costliest load: the scores computed by the request, not kept ones (reports/health/board.py),
+        # as where nothing is kept a while (without Redis: neither the scores nor each report's 内容雷同).
+        override_settings(NIANBAO_BOARD_SCORES_FRESH_FOR=0, NIANBAO_SIMILAR_KEPT_FOR=0).enable()
         from django.contrib.auth import get_user_model
         from django.test import Client
 

@@ -269,6 +269,10 @@ NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=10)
 # computes the first while the board says so); 0 computes them on every load, as without Redis (a
 # per-process cache is not the workers').
 NIANBAO_BOARD_SCORES_FRESH_FOR = env.int("NIANBAO_BOARD_SCORES_FRESH_FOR", default=30 if REDIS_URL else 0)
+# A report's 内容雷同 (reports/summary/comparison.py) as last compared, whether by one of its pages or by
+# the board's refresh, is shown again for this many seconds while its own texts are unchanged: the
+# other bodies' texts are those of that moment. 0 compares on every load (as without Redis).
+NIANBAO_SIMILAR_KEPT_FOR = env.int("NIANBAO_SIMILAR_KEPT_FOR", default=60 if REDIS_URL else 0)
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -25,3 +25,4 @@ NIANBAO_WORD_DEFER_SECONDS = env.int("NIANBAO_WORD_DEFER_SECONDS", default=1)
 NIANBAO_WORKER_NICENESS = env.int("NIANBAO_WORKER_NICENESS", default=0)
 # A test expects the board to show a change on its next load; tests/health/test_board_scores.py turns it on.
 NIANBAO_BOARD_SCORES_FRESH_FOR = env.int("NIANBAO_BOARD_SCORES_FRESH_FOR", default=0)
+NIANBAO_SIMILAR_KEPT_FOR = env.int("NIANBAO_SIMILAR_KEPT_FOR", default=0)

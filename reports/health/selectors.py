@@ -20,10 +20,11 @@ from pathlib import Path
 from django.db.models import Min, Prefetch
 from django.utils import timezone
 
+from ..kept import keep, kept_as_of
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
 from ..selectors import ReportContent, previous_report, report_check
-from ..summary.comparison import Comparison, keep, kept_as_of, report_comparison, year_reports, year_similar
+from ..summary.comparison import Comparison, report_comparison, year_reports, year_similar
 from ..timeline import read_events
 from .checks import CHECKS, Check, Facts, Outcome
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from ..summary.comparison import keep, kept_as_of
+from ..kept import keep, kept_as_of
 from .document import AnnualReportDocument
 
 TEMPLATE = "reports/document.html"

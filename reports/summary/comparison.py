@@ -21,19 +21,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import structlog
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import MD5
+from django.utils import timezone
 
 from ..formats.base import CellType
 from ..formats.cells import format_cell
+from ..kept import keep, kept, kept_as_of
 from ..models import AnnualReport, ReportSection
 from ..selectors import ReportCheck, ReportContent, previous_report, report_check
 from .similarity import _similar, _Text
-
-log = structlog.get_logger(__name__)
 
 SIMILARITY_THRESHOLD = 0.9
 
@@ -152,8 +150,13 @@ def _report_similar(report, content: ReportContent, previous, prev_content) -> l
     """The 内容雷同 of one report. Each part's answer is kept in the shared cache under a digest of what
     it is computed from (that part's texts of the year with their bodies' names, the report's own of
     last year), so that the review page and the overview compare again only the parts whose texts
-    have changed: at the January peak fillers save a text every few seconds, nearly always one part."""
+    have changed: at the January peak fillers save a text every few seconds, nearly always one part.
+    The report's latest answers are kept too (`_keep_latest`): shown again for a while as long as its
+    own texts have not changed."""
     fmt, label = report.format, _own_label(previous)
+    state = _own_state(fmt, label, _text_digests(content), _text_digests(prev_content) if prev_content else {})
+    if (latest := _latest(report.pk, state)) is not None:
+        return [_similar_text(fmt, part, latest[part.key]) for part in fmt.text_parts() if latest.get(part.key)]
     last_texts = prev_content.texts if prev_content is not None else {}
     parts = [part.key for part in fmt.text_parts()]
     digests = _part_digests(report.reporting_year_id, parts)
@@ -170,7 +173,50 @@ def _report_similar(report, content: ReportContent, previous, prev_content) -> l
                                           year_texts.get(part, []), report.pk)
             fresh[keys[part]] = (answers[part],)  # in a tuple: the cache cannot tell a kept None from none
         keep(fresh)
+    _keep_latest({report.pk: (state, answers)})
     return [_similar_text(fmt, part, answers[part.key]) for part in fmt.text_parts() if answers[part.key]]
+
+
+def _latest_slot(report_id: int) -> str:
+    return f"similar-latest:{SOURCE}:{SIMILARITY_THRESHOLD}:{report_id}"
+
+
+def _text_digests(content: ReportContent) -> dict[str, str | None]:
+    return {key: getattr(section, "texts_digest", None) for key, section in content.sections.items()}
+
+
+def _own_state(fmt, label: str, this: dict, last: dict) -> str | None:
+    """What a report's 内容雷同 reads of its own: its texts and last year's (the database's digests of
+    each section's texts) and how last year's report is named; None when a digest is not known (the
+    content was not read from the database)."""
+    if None in this.values() or None in last.values():
+        return None
+    return hashlib.sha256(repr((fmt.key, label, sorted(this.items()), sorted(last.items()))).encode()).hexdigest()
+
+
+def similar_kept_for() -> int:
+    return int(settings.NIANBAO_SIMILAR_KEPT_FOR)
+
+
+def _latest(report_id: int, state: str | None) -> dict | None:
+    """Part -> the answer of the report's latest comparison, when it was made with its own texts as
+    they are now, within NIANBAO_SIMILAR_KEPT_FOR seconds: the other bodies' texts are those of that
+    moment. A reviewer opens a report, approves it and lands on it again; the board's refresh (a
+    worker) compares every report of the year, so a review page then compares nothing."""
+    if state is None or not (kept_for := similar_kept_for()):
+        return None
+    found = kept_as_of({_latest_slot(report_id): state}).get(_latest_slot(report_id))
+    if found is None:
+        return None
+    as_of, answers = found
+    return answers if 0 <= (timezone.now() - as_of).total_seconds() <= kept_for else None
+
+
+def _keep_latest(answers: dict[int, tuple]) -> None:
+    """Report id -> (its own state, part -> answer), each as computed now."""
+    if similar_kept_for():
+        now = timezone.now()
+        keep({_latest_slot(pk): (state, (now, found)) for pk, (state, found) in answers.items() if state is not None})
 
 
 def _compare(report, content: ReportContent, previous, prev_content, similar: list[SimilarText], *,
@@ -213,32 +259,6 @@ def _part_similar(text: str, previous_label: str, previous_text: str | None, ent
 
 # The code the kept answers came from: a new release compares afresh.
 SOURCE = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "similarity.py").read_bytes()).hexdigest()[:16]
-KEPT_FOR = 24 * 3600
-
-
-def kept(keys: list[str]) -> dict:
-    """What the shared cache keeps of these keys; nothing when it cannot be reached (then everything
-    is computed, as before it was kept: the board does not depend on the cache being up)."""
-    try:
-        return cache.get_many(keys)
-    except Exception as exc:  # redis-py's connection and timeout errors, whatever the backend raises
-        log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
-        return {}
-
-
-def kept_as_of(states: dict[str, str]) -> dict:
-    """Slot -> the value kept in it, for the slots whose value was kept in the given state (`keep`
-    stores a slot as (state, value)): one entry a thing, overwritten when its state changes, so the
-    shared Redis (also the broker, which evicts nothing) does not grow with every change."""
-    found = kept(list(states))
-    return {slot: entry[1] for slot, entry in found.items() if entry[0] == states[slot]}
-
-
-def keep(values: dict) -> None:
-    try:
-        cache.set_many(values, timeout=KEPT_FOR)
-    except Exception as exc:
-        log.warning("kept_cache_unavailable", error=f"{type(exc).__name__}: {exc}"[:200])
 
 
 def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict] | None = None,
@@ -277,6 +297,13 @@ def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict
             pk: found for pk, _name, text, label, last in rows if (found := _part_similar(text, label, last, entries, pk))}
     if fresh:
         keep(fresh)
+    if digests is not None:  # each report's latest comparison kept, under its own texts' digests
+        def own_state(r):
+            last = previous.get(r.body_id)
+            return _own_state(fmt, _own_label(last), digests.get(r.pk, {}), digests.get(last.pk, {}) if last else {})
+
+        _keep_latest({r.pk: (own_state(r), {part.key: answers[part.key].get(r.pk) for part in fmt.text_parts()})
+                      for r in reports})
     return {r.pk: [_similar_text(fmt, part, answers[part.key][r.pk]) for part in fmt.text_parts()
                    if r.pk in answers[part.key]] for r in reports}
 

@@ -23,9 +23,9 @@ from django.utils.safestring import mark_safe
 
 from agencies.models import Body
 
+from ..kept import keep, kept_as_of
 from ..models import AnnualReport, ReportingYear, ReportSection
 from ..publishing.models import ReportPdf
-from .comparison import keep, kept_as_of
 from .summary import live_reports
 
 _HERE = Path(__file__).resolve().parent

@@ -111,8 +111,8 @@ def test_the_same_answer_when_the_cache_cannot_be_reached(year):
     expected = _similar(this)
     cache.clear()
     broken = mock.Mock(side_effect=ConnectionError("Error 111 connecting to redis:6379. Connection refused."))
-    with mock.patch.object(comparison.cache, "get_many", broken), \
-            mock.patch.object(comparison.cache, "set_many", broken):
+    with mock.patch.object(cache, "get_many", broken), \
+            mock.patch.object(cache, "set_many", broken):
         assert _similar(this) == expected
     assert broken.call_count == 2
 
@@ -135,3 +135,61 @@ def test_the_review_page_and_the_overview_read_the_report_and_check_it_once(year
         assert sorted(call.args[0].pk for call in read.call_args_list) == sorted([this.pk, _last.pk]), url
         assert evaluated.call_count == 1, url
         assert "年报体检" in page and "内容雷同" in page
+
+
+@pytest.fixture
+def kept_a_while(settings):
+    settings.NIANBAO_SIMILAR_KEPT_FOR = 60
+    return 60
+
+
+def _aged(report, seconds):
+    """The report's latest comparison, as if made `seconds` earlier."""
+    import datetime
+
+    slot = comparison._latest_slot(report.pk)
+    state, (as_of, answers) = cache.get(slot)
+    cache.set(slot, (state, (as_of - datetime.timedelta(seconds=seconds), answers)))
+
+
+def test_kept_a_while_a_second_look_reads_no_other_text(year, compared, kept_a_while):
+    """A reviewer opens the report, approves it and lands on it again: the second look asks nothing of
+    the year's texts."""
+    _last, this, _other = year
+    first = _similar(this)
+    with mock.patch.object(comparison, "_part_digests", side_effect=AssertionError("read the year")):
+        assert _similar(this) == first
+    assert compared.call_count == len(this.format.text_parts())
+
+
+def test_kept_a_while_its_own_text_changed_is_compared_at_once(year, people, compared, kept_a_while):
+    _last, this, _other = year
+    assert "s5.p0" not in _similar(this)
+    _texts(this, {"s5.p0": COPIED})  # the filler pastes the other body's text
+    assert _similar(this)["s5.p0"] == (people.other_body.name, 100)
+    _texts(_last, {"s5.p0": COPIED})  # last year's own text comes first, and is its own too
+    assert _similar(this)["s5.p0"] == ("本单位2024年度报告", 100)
+
+
+def test_kept_a_while_another_bodys_copy_shows_once_the_while_has_passed(year, people, kept_a_while):
+    _last, this, other = year
+    assert "s5.p0" not in _similar(this)
+    _texts(other, {"s5.p0": OWN})
+    assert "s5.p0" not in _similar(this)  # the other bodies' texts as they were a moment ago
+    _aged(this, kept_a_while + 1)
+    assert _similar(this)["s5.p0"] == (people.other_body.name, 100)
+
+
+def test_after_the_boards_refresh_a_report_compares_nothing(year, people, compared, kept_a_while):
+    """The board's refresh (a worker's, reports/health/board.py) compares every report of the year: a
+    review page of any of them then reads nothing more, and says what the board says."""
+    from reports.health.selectors import year_health
+
+    _last, this, other = year
+    _texts(other, {"s5.p0": OWN})
+    year_health(this.reporting_year)
+    board_calls = compared.call_count
+    with mock.patch.object(comparison, "_part_digests", side_effect=AssertionError("read the year")):
+        assert _similar(this)["s5.p0"] == (people.other_body.name, 100)
+        assert "s5.p0" in _similar(other)
+    assert compared.call_count == board_calls

@@ -122,13 +122,12 @@ def test_the_review_page_and_the_overview_compare_the_report_once(client, people
 
 
 def test_the_board_computes_everything_when_the_cache_cannot_be_reached(client, clean_report, people, open_year):
-    from reports.summary import comparison
 
     expected = year_health(open_year)[clean_report.pk].score
     broken = mock.Mock(side_effect=ConnectionError("Error 111 connecting to redis:6379. Connection refused."))
     client.force_login(people.admin)
-    with mock.patch.object(comparison.cache, "get_many", broken), \
-            mock.patch.object(comparison.cache, "set_many", broken):
+    with mock.patch.object(cache, "get_many", broken), \
+            mock.patch.object(cache, "set_many", broken):
         response = client.get(reverse("district:board", args=[open_year.pk]))
     assert response.status_code == 200 and broken.call_count == 4  # read and written: 体检 and 内容雷同
     assert f'data-score="{expected}"' in response.content.decode()
