@@ -7,8 +7,8 @@ cache with the moment they were computed, and the page says that moment. Scores 
 NIANBAO_BOARD_SCORES_FRESH_FOR seconds are still shown while a worker computes them again (one at a time
 a year). When none are kept (the first load of the day, after a release or a quiet spell; ten times
 the freshness and they are dropped) the board is shown at once with the scores being computed by a
-worker (it takes 0.2 s of a worker for 280 reports, seconds for a city, and held the first
-administrator's page that long); a request computes them itself only when the worker has not done so
+worker (computing them held the first administrator's page 220–250 ms in benchmarks/peak.py, 280
+reports; more for a larger district); a request computes them itself only when the worker has not done so
 within the freshness (none running, the broker down) or the cache cannot be reached. 0 computes them
 on every load (the tests' setting, where a change is expected on the next load).
 """
