@@ -175,17 +175,26 @@ def test_the_reports_handed_to_a_reviewer_are_found_by_their_index_not_by_a_scan
 @pytest.mark.django_db
 def test_every_page_of_a_report_reads_it_as_the_lists_do(people, stuck):
     """report_for (every page of one report) decides from the report it read what reports_visible_to (every
-    list) asks the database: the same for each person, before and after a designation, and for another
-    district's administrator."""
+    list) asks the database: the same for each person, before and after a designation, for another
+    district's administrator and for the administrators of the city and of another city."""
+    from agencies.models import City, Role
     from reports.selectors import report_visible_to, reports_visible_to
     from tests.factories import BodyFactory, DistrictFactory
 
     report, other_head = stuck
-    district = DistrictFactory(code="110102", name="北京市西城区")
+    beijing = City.objects.create(code="110000", name="北京市")
+    people.district.city = beijing
+    people.district.save()
+    district = DistrictFactory(code="110102", name="北京市西城区", city=beijing)
     elsewhere = AnnualReportFactory(reporting_year=ReportingYearFactory(district=district, year=2025),
                                     body=BodyFactory(district=district))
     other_admin = RoleAssignmentFactory(district_admin=True, district=elsewhere.body.district).user
-    people_now = [*people.by_role().values(), people.other_filler, other_head, other_admin]
+    city_admin = RoleAssignmentFactory(user__username="city.admin", role=Role.CITY_ADMIN, body=None, city=beijing).user
+    shanghai = City.objects.create(code="310000", name="上海市")
+    other_city_admin = RoleAssignmentFactory(user__username="sh.admin", role=Role.CITY_ADMIN, body=None,
+                                             city=shanghai).user
+    people_now = [*people.by_role().values(), people.other_filler, other_head, other_admin, city_admin,
+                  other_city_admin]
 
     def both(person, r):
         return report_visible_to(person, r), reports_visible_to(person).filter(pk=r.pk).exists()
@@ -194,11 +203,13 @@ def test_every_page_of_a_report_reads_it_as_the_lists_do(people, stuck):
     for step in ("before", "designated"):
         if step == "designated":
             report_reviewer_assign(report=report, by=people.admin, reviewer_id=other_head.pk)
-        for person in people_now:
+        for someone in people_now:
+            person = type(someone).objects.get(pk=someone.pk)  # their roles read afresh
             for r in (report, elsewhere):
-                person = type(person).objects.get(pk=person.pk)  # roles read afresh
                 one, listed = both(person, r)
                 assert one == listed, (step, person.username, r.pk)
                 seen[(step, person.username, r.pk)] = one
     assert not seen[("before", "t.otherhead", report.pk)] and seen[("designated", "t.otherhead", report.pk)]
     assert seen[("before", other_admin.username, elsewhere.pk)] and not seen[("before", "t.admin", elsewhere.pk)]
+    assert seen[("before", "city.admin", report.pk)] and seen[("before", "city.admin", elsewhere.pk)]
+    assert not seen[("before", "sh.admin", report.pk)] and not seen[("before", "sh.admin", elsewhere.pk)]
