@@ -194,7 +194,7 @@ def _own_state(fmt, label: str, this: dict, last: dict) -> str | None:
     return hashlib.sha256(repr((fmt.key, label, sorted(this.items()), sorted(last.items()))).encode()).hexdigest()
 
 
-def similar_kept_for() -> int:
+def _similar_kept_for() -> int:
     return int(settings.NIANBAO_SIMILAR_KEPT_FOR)
 
 
@@ -203,7 +203,7 @@ def _latest(report_id: int, state: str | None) -> dict | None:
     they are now, within NIANBAO_SIMILAR_KEPT_FOR seconds: the other bodies' texts are those of that
     moment. A reviewer opens a report, approves it and lands on it again; the board's refresh (a
     worker) compares every report of the year, so a review page then compares nothing."""
-    if state is None or not (kept_for := similar_kept_for()):
+    if state is None or not (kept_for := _similar_kept_for()):
         return None
     found = kept_as_of({_latest_slot(report_id): state}).get(_latest_slot(report_id))
     if found is None:
@@ -214,7 +214,7 @@ def _latest(report_id: int, state: str | None) -> dict | None:
 
 def _keep_latest(answers: dict[int, tuple]) -> None:
     """Report id -> (its own state, part -> answer), each as computed now."""
-    if similar_kept_for():
+    if _similar_kept_for():
         now = timezone.now()
         keep({_latest_slot(pk): (state, (now, found)) for pk, (state, found) in answers.items() if state is not None})
 
