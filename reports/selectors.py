@@ -9,7 +9,7 @@ from agencies.selectors import user_roles
 
 from .formats import rules as format_rules
 from .formats.cells import from_json_value
-from .models import AnnualReport
+from .models import AnnualReport, ReportSection
 
 
 def _visibility(user) -> tuple:
@@ -70,10 +70,15 @@ class ReportContent:
 
     @classmethod
     def of(cls, report: AnnualReport) -> "ReportContent":
+        return cls.of_sections(report, report.sections.all())
+
+    @classmethod
+    def of_sections(cls, report: AnnualReport, stored) -> "ReportContent":
+        """From the report's sections as read (`stored`: its ReportSection rows)."""
         fmt = report.format
         cells = fmt.cells()
         values, texts, raw, sections = {}, {}, {}, {}
-        for section in report.sections.all():
+        for section in stored:
             sections[section.key] = section
             for cell_id, value in section.values.items():
                 if cell_id in cells:
@@ -89,6 +94,25 @@ def previous_report(report: AnnualReport) -> AnnualReport | None:
         .select_related("reporting_year")
         .first()
     )
+
+
+def contents_of_two_years(report: AnnualReport) -> tuple[ReportContent, AnnualReport | None, ReportContent | None]:
+    """The report's content, its body's report of the year before (previous_report) and that one's
+    content, from one query of both years' sections: every page of a report under review compares
+    the two, and three queries (the sections, last year's report, its sections) took more CPU in
+    the ORM than in PostgreSQL."""
+    rows = list(ReportSection.objects.filter(report__body_id=report.body_id,
+                                             report__reporting_year__year__in=(report.year, report.year - 1))
+                .select_related("report__reporting_year").order_by("report_id", "key"))
+    own = [section for section in rows if section.report_id == report.pk]
+    earlier = {section.report_id: section.report for section in rows
+               if section.report_id != report.pk and section.report.reporting_year.year == report.year - 1}
+    if len(earlier) != 1:  # none with sections, or (a body moved districts) more than one: as previous_report picks
+        previous = previous_report(report)
+        return ReportContent.of_sections(report, own), previous, ReportContent.of(previous) if previous else None
+    previous = next(iter(earlier.values()))
+    return (ReportContent.of_sections(report, own), previous,
+            ReportContent.of_sections(previous, [section for section in rows if section.report_id == previous.pk]))
 
 
 @dataclass

@@ -30,7 +30,7 @@ from ..formats.base import CellType
 from ..formats.cells import format_cell
 from ..kept import keep, kept, kept_as_of
 from ..models import AnnualReport, ReportSection
-from ..selectors import ReportCheck, ReportContent, previous_report, report_check
+from ..selectors import ReportCheck, ReportContent, contents_of_two_years, report_check
 from .similarity import _similar, _Text
 
 SIMILARITY_THRESHOLD = 0.9
@@ -311,9 +311,7 @@ def year_similar(fmt, reports, previous: dict, texts, *, digests: dict[int, dict
 def report_comparison(report: AnnualReport) -> Comparison:
     """Everything the fillers and the reviewers are warned about, for one report, with what it was
     computed from (which the 年报体检 reads too)."""
-    content = ReportContent.of(report)
-    previous = previous_report(report)
-    prev_content = ReportContent.of(previous) if previous else None
+    content, previous, prev_content = contents_of_two_years(report)
     comparison = _compare(report, content, previous, prev_content,
                           _report_similar(report, content, previous, prev_content))
     comparison.content, comparison.previous, comparison.previous_content = content, previous, prev_content

@@ -129,7 +129,7 @@ def test_the_review_page_and_the_overview_read_the_report_and_check_it_once(year
     for user, url in ((people.head, f"/review/{this.pk}/"), (people.filler, f"/reports/{this.pk}/")):
         client.force_login(user)
         client.get(url)  # the kept 内容雷同 made
-        with (mock.patch.object(ReportContent, "of", wraps=ReportContent.of) as read,
+        with (mock.patch.object(ReportContent, "of_sections", wraps=ReportContent.of_sections) as read,
               mock.patch.object(format_rules, "evaluate", wraps=format_rules.evaluate) as evaluated):
             page = client.get(url).content.decode()
         assert sorted(call.args[0].pk for call in read.call_args_list) == sorted([this.pk, _last.pk]), url
