@@ -187,19 +187,22 @@ def test_every_password_hasher_of_the_settings_can_be_used():
 
 def test_a_production_web_process_loads_every_view_then_freezes_what_it_loaded():
     """config/wsgi.py (gunicorn's entry): the URLconf and every view imported and every template of
-    templates/ compiled (kept by the cached loader) at start, and what is loaded kept out of the
-    garbage collector's full collections (config/warm.py)."""
+    templates/ compiled (kept by the cached loader) and the URL lookups by name built at start, and
+    what is loaded kept out of the garbage collector's full collections (config/warm.py)."""
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "NIANBAO_SIGNING_"))}
     code = ("import gc, sys; import config.wsgi; from django.template import engines; "
+            "from django.urls import URLResolver, get_resolver; root = get_resolver(); "
             "kept = engines['django'].engine.template_loaders[0].get_template_cache; "
+            "looked_up = [r._reverse_dict for r in [root, *(p for p in root.url_patterns if isinstance(p, URLResolver))]]; "
             "print(gc.get_freeze_count(), 'reports.review.views' in sys.modules, 'portal.views' in sys.modules, "
-            "'|'.join(kept))")
+            "all('zh-hans' in d for d in looked_up), '|'.join(kept))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **PROD_ENV},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    frozen, review_views, portal_views, kept = done.stdout.split()
+    frozen, review_views, portal_views, urls_looked_up, kept = done.stdout.split()
     assert int(frozen) > 50_000 and review_views == portal_views == "True"
+    assert urls_looked_up == "True"  # reverse() by name ready (the root's lookups and its namespaces')
     templates = ROOT / "templates"
     ours = {path.relative_to(templates).as_posix() for path in templates.rglob("*") if path.suffix in {".html", ".txt"}}
     assert {"reports/review/review.html", "reports/district/board.html"} <= ours <= set(kept.split("|"))
