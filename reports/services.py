@@ -258,17 +258,7 @@ def report_section_save(*, report: AnnualReport, key: str, cells: dict[str, str]
         })
         log.info("report_section_saved", report=report.pk, section=key, version=section.version,
                  changed=sorted(changed), merged=stale, conflicts=len(outcome.conflicts))
-        # The board's 体检 of the new content, checked now rather than on the administrator's next
-        # load; after the commit, and a failure there is logged, never the save's (robust).
-        report_id = report.pk
-        transaction.on_commit(lambda: _content_checked(report_id), robust=True)
     return outcome
-
-
-def _content_checked(report_id: int) -> None:
-    from .health.selectors import report_content_checked
-
-    report_content_checked(report_id)
 
 
 def _checked(fmt, name: str, typed, *, is_cell: bool, outcome: SectionSave) -> str | None:

@@ -1,11 +1,12 @@
 """The 年报体检 of one report (the filler's overview, the review page) or of every report of a year
 (the board's score column), computed from the checks declared in checks.py.
 
-The board computes the 体检 of every report of the year on each load. At the January peak it is loaded
-while fillers save every few seconds, by several web processes: each report's outcomes are kept in the
-shared cache with the digest of the content they read (`_content_key`), by the save that changed it
-(report_content_checked) or else by the load, so that a load checks no report that was checked since it
-was saved, on any day. The checks that read the other reports, the submission, the publication or the
+The board computes the 体检 of every report of the year on each load (with Redis, a worker's refresh:
+board.py). At the January peak fillers save every few seconds: each report's outcomes are kept in the
+shared cache with the digest of the content they read (`_content_key`) by the load that checked them,
+so that a load checks no report that was checked since it was saved, on any day, and checks the
+reports saved since in one batch. (A save used to check its own report as it committed: a third of
+an autosave's CPU, for content the next refresh checked in a batch anyway.) The checks that read the other reports, the submission, the publication or the
 day are computed on every load (and 内容雷同 compares only the parts whose texts changed,
 comparison.year_similar).
 """
@@ -23,7 +24,7 @@ from django.utils import timezone
 from ..kept import keep, kept_as_of
 from ..models import AnnualReport, ReportEvent, ReportSection, ReportStatus
 from ..publishing.models import ReportPdf
-from ..selectors import ReportContent, previous_report, report_check
+from ..selectors import ReportContent, report_check
 from ..summary.comparison import Comparison, report_comparison, year_reports, year_similar
 from ..timeline import read_events
 from .checks import CHECKS, Check, Facts, Outcome
@@ -193,22 +194,6 @@ def _checked_afresh(reports, lasts, read: dict[int, AnnualReport], similar, subm
         fresh[_slot(report.pk)] = (_content_key(this, last, saved), _content_outcomes(health))
     keep(fresh)
     return out
-
-
-def report_content_checked(report_id: int) -> None:
-    """After a section is saved (on commit): the checks of the report's content, kept for the board,
-    which then reads them instead of checking the report when it next loads. At the January peak a
-    board load would otherwise check every report saved since the last load, on the administrator's
-    request; each save checks its own report (a few milliseconds) instead."""
-    report = AnnualReport.objects.select_related("reporting_year", "body").get(pk=report_id)
-    last = previous_report(report)
-    read = _with_content([report.pk] + ([last.pk] if last else []))
-    if last is not None and last.pk not in read:
-        return
-    key = _content_key(read[report.pk], read[last.pk] if last else None, _read_digests(read.values()))
-    if kept_as_of({_slot(report.pk): key}):
-        return
-    _checked_afresh([report], {report.pk: last}, read, {}, {}, set(), timezone.localdate())
 
 
 def year_health(reporting_year, *, today: date | None = None) -> dict[int, Health]:
