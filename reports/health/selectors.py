@@ -5,10 +5,10 @@ The board computes the 体检 of every report of the year on each load (with Red
 board.py). At the January peak fillers save every few seconds: each report's outcomes are kept in the
 shared cache with the digest of the content they read (`_content_key`) by the load that checked them,
 so that a load checks no report that was checked since it was saved, on any day, and checks the
-reports saved since in one batch. (A save used to check its own report as it committed: a third of
-an autosave's CPU, for content the next refresh checked in a batch anyway.) The checks that read the other reports, the submission, the publication or the
-day are computed on every load (and 内容雷同 compares only the parts whose texts changed,
-comparison.year_similar).
+reports saved since in one batch. A save does not check its report: that was a third of an
+autosave's CPU, for content the next refresh checks in its batch anyway. The checks that read the
+other reports, the submission, the publication or the day are computed on every load (and 内容雷同
+compares only the parts whose texts changed, comparison.year_similar).
 """
 
 from __future__ import annotations
@@ -198,9 +198,8 @@ def _checked_afresh(reports, lasts, read: dict[int, AnnualReport], similar, subm
 
 def year_health(reporting_year, *, today: date | None = None) -> dict[int, Health]:
     """Report id -> its 体检, for every report of the year (a fixed number of queries). The checks of
-    the content are kept with the content's digest (by the load that checked it, or by the save:
-    report_content_checked); the others (内容雷同, 按时报送, 图解) are computed on every load from what
-    the board reads anyway."""
+    the content are kept with the content's digest by the load that checked them; the others (内容雷同,
+    按时报送, 图解) are computed on every load from what the board reads anyway."""
     today = today or timezone.localdate()
     where = {"report__reporting_year": reporting_year}
     submitted, published = _first_submissions(where), _published(where)
