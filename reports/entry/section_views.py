@@ -29,7 +29,7 @@ from ..formats.cells import CellValueError, parse_cell
 from ..models import ReportStatus
 from ..publishing.document import PartView, part_view, table_view
 from ..review.selectors import comments_of, last_return
-from ..selectors import ReportContent, previous_report, report_check, results_by_section
+from ..selectors import contents_of_two_years, report_check, results_by_section
 from ..services import report_section_save
 from ..typed import TEXT_LIMIT
 
@@ -105,7 +105,7 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
                      conflicts=None, conflict_message=""):
     fmt = report.format
     section = _section_of(report, key)
-    content = ReportContent.of(report)
+    content, previous, previous_content = contents_of_two_years(report)  # last year's: the checks and the hints
     stored = content.sections[key]
     values = format_rules.compute(fmt, content.values)
     raw = {**content.raw}
@@ -130,8 +130,6 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
         view = part_view(part, texts)
         view.text = texts.get(part.key, "")  # exactly as stored: the merge compares with it
         parts.append(EntryPart(view, error=errors.get(part.key, ""), comments=comments.get(part.key, [])))
-    previous = previous_report(report)
-    previous_content = ReportContent.of(previous) if previous else None
     check = report_check(report, content, previous=previous, previous_content=previous_content)
     index = [s.key for s in fmt.sections].index(key)
     return {
