@@ -141,6 +141,8 @@ _NOT_GIVEN = object()
 
 def report_check(report: AnnualReport, content: ReportContent | None = None, *,
                  previous=_NOT_GIVEN, previous_content: ReportContent | None = None) -> ReportCheck:
+    if content is None and previous is _NOT_GIVEN:  # both years read, in one query
+        content, previous, previous_content = contents_of_two_years(report)
     content = content or ReportContent.of(report)
     fmt = report.format
     if previous is _NOT_GIVEN:
