@@ -45,11 +45,12 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
     last_return = selectors.last_return(report)
     last_submit = selectors.last_event(report, ReportEvent.Kind.SUBMITTED)
     resubmitted = bool(last_return and last_submit and last_submit.pk > last_return.pk)
+    can_approve = request.user.has_perm("review.approve_report", report)
     return {
         "report": report,
         "document_html": document_html(AnnualReportDocument(report, comparison.content)),
         "warnings": selectors.explained_warnings(report, check),
-        "can_approve": request.user.has_perm("review.approve_report", report),
+        "can_approve": can_approve,
         "can_return": request.user.has_perm("review.return_report", report),
         "refusal": _refusal(request.user, report),
         "approve_form": approve_form or ApproveForm(initial=initial),
@@ -62,14 +63,15 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
         "since": selectors.waiting_since(report),
         "level_one": (selectors.last_event(report, ReportEvent.Kind.APPROVED_HEAD)
                       if report.status == ReportStatus.PENDING_DIRECTOR else None),
-        **_deadlock_context(request, report, assign_form),
+        **_deadlock_context(request, report, assign_form, can_approve=can_approve),
     }
 
 
-def _deadlock_context(request, report, assign_form=None) -> dict:
+def _deadlock_context(request, report, assign_form=None, *, can_approve=False) -> dict:
     """When every holder of the level must stand aside: why, and for the district administrator
-    the form to hand the level to another reviewer."""
-    deadlock = selectors.review_deadlock(report)
+    the form to hand the level to another reviewer. A viewer who may approve is a holder (or the
+    designee) who need not stand aside: then there is none, and the holders are not read."""
+    deadlock = None if can_approve else selectors.review_deadlock(report)
     if deadlock is None:
         return {"deadlock": None}
     can_assign = request.user.has_perm("review.assign_reviewer", report)

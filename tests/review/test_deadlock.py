@@ -213,3 +213,41 @@ def test_every_page_of_a_report_reads_it_as_the_lists_do(people, stuck):
     assert seen[("before", other_admin.username, elsewhere.pk)] and not seen[("before", "t.admin", elsewhere.pk)]
     assert seen[("before", "city.admin", report.pk)] and seen[("before", "city.admin", elsewhere.pk)]
     assert not seen[("before", "sh.admin", report.pk)] and not seen[("before", "sh.admin", elsewhere.pk)]
+
+
+@pytest.mark.django_db
+def test_whoever_may_approve_faces_no_deadlock_so_their_review_page_reads_no_holders(client, people, stuck,
+                                                                                   monkeypatch):
+    """The review page looks for a deadlock only for a viewer who may not approve (reports/review/views.py):
+    one who may is a holder of the level, or its designee, who need not stand aside. Checked for every
+    person at each level of a stuck report's review; then the page, counting the look-ups."""
+    from reports.review import selectors as review_selectors
+
+    report, other_head = stuck
+    persons = [*people.by_role().values(), people.other_filler, other_head]
+
+    def approvers(r):
+        r = AnnualReport.objects.get(pk=r.pk)
+        may = [p for p in persons if p.has_perm("review.approve_report", r)]
+        if may:
+            assert review_deadlock(r) is None, r.status
+        return may, review_deadlock(r)
+
+    assert approvers(report) == ([], review_deadlock(report))  # stuck: nobody may, and it says why
+    assert review_deadlock(report) is not None
+    report_reviewer_assign(report=report, by=people.admin, reviewer_id=other_head.pk)
+    assert approvers(report)[0] == [other_head]
+    report_approve(report=report, by=other_head, comment="同意。", confirmed=ALL_POINTS)
+    assert approvers(report)[0] == [people.director]
+
+    looked = []
+    real = review_selectors.review_deadlock
+    monkeypatch.setattr(review_selectors, "review_deadlock", lambda r: looked.append(r.pk) or real(r))
+    url = reverse("review:report", args=[report.pk])
+    client.force_login(people.director)
+    page = PyQuery(client.get(url).content.decode())
+    assert page("#review-actions button").filter(lambda i, b: PyQuery(b).text() == "审核通过")
+    assert not page("#review-deadlock") and looked == []
+    client.force_login(people.admin)  # may not approve: the page looks, and finds none
+    page = PyQuery(client.get(url).content.decode())
+    assert not page("#review-actions") and not page("#review-deadlock") and looked == [report.pk]
