@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from reports.models import AnnualReport, ReportEvent
 from reports.publishing.models import ReportPdf
-from reports.timeline import report_timeline
+from reports.timeline import read_events, report_timeline
 
 from . import secrecy
 
@@ -116,8 +116,13 @@ def audit_form(report: AnnualReport, version: int) -> AuditForm | None:
 
 
 def audit_form_versions(report: AnnualReport) -> list[int]:
-    """The versions that have a 审核表: every published version approved in this system."""
+    """The versions that have a 审核表: every published version approved in this system. From the
+    timeline a page has read already, a report no 主管主任 ever approved has none, and no version is read
+    (the review page of a report at its first level)."""
     if report.imported:
+        return []
+    events = read_events(report)
+    if events is not None and not any(event.kind == E.APPROVED_DIRECTOR for event in events):
         return []
     done = report.pdf_versions.filter(status=ReportPdf.Status.DONE).order_by("version")
     return [pdf.version for pdf in done if _approvals(report, pdf)]

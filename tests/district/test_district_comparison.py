@@ -149,3 +149,7 @@ def test_every_cell_row_as_the_template_loop_wrote_it(pair):
                     'class="text-end">{{ c.this_year }}</td><td class="text-end">{{ c.change }}</td></tr>{% endfor %}')
     assert len(cells) > 100 and any(c.flagged for c in cells)
     assert comparison_rows(cells) == loop.render(Context({"cells": cells}))
+    from reports.summary.comparison import CellChange
+
+    odd = [CellChange("x", """<b>"甲"&'乙'</b>""", "<1>", "&2", "+\"3'", True)]  # escaped as the template does
+    assert comparison_rows(odd) == loop.render(Context({"cells": odd})) and "<b>" not in comparison_rows(odd)

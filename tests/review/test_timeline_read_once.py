@@ -123,3 +123,21 @@ def test_the_review_page_and_the_overview_read_the_timeline_once(client, people,
     assert response.status_code == 200
     assert len(timeline_reads(queries)) == 1, timeline_reads(queries)
     assert "提交" in response.text and people.filler.display_name in response.text  # the timeline is shown
+
+
+def test_a_report_no_director_approved_has_no_audit_form_and_its_page_reads_no_version(people, report):
+    """audit_form_versions, from a timeline read already: no 主管主任 approval, no 审核表, and the published
+    versions are not read; once one approved and it was published, they are."""
+    def versions_read(r) -> tuple[list[int], int]:
+        r = AnnualReport.objects.get(pk=r.pk)
+        read_timeline(r)
+        with CaptureQueriesContext(connection) as queries:
+            found = audit_form_versions(r)
+        return found, sum('reportpdf"' in q["sql"] for q in queries.captured_queries)
+
+    report_submit(report=report, by=people.filler)
+    report_approve(report=report, by=people.head, comment="同意。", confirmed=ALL_POINTS)
+    assert versions_read(report) == ([], 0)
+    report_approve(report=report, by=people.director, comment="同意公开。", confirmed=ALL_POINTS)
+    assert publish(report.pk) == "published"
+    assert versions_read(report) == ([1], 1)
