@@ -16,7 +16,8 @@ milliseconds), and pyHanko's SimpleSigner loaded it three times per signature (t
 key again for the size estimate's dry run and for the signature itself). The signer is therefore
 made once per process and kept while the key material is the same (`_signer` is keyed by the files'
 identity and the passphrase, so a renewed certificate or key is picked up by the next signature),
-and `_KeptKeySigner` signs with the key object it loaded once.
+and `_KeptKeySigner` signs with the key object it loaded once. pyHanko sizes the room for the
+signature by a dry-run signature; the kept signer keeps the size its first signature was given.
 """
 
 from __future__ import annotations
@@ -240,10 +241,24 @@ def sign_pdf(pdf_bytes: bytes) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
     metadata = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", reason=REASON,
                                             subfilter=fields.SigSeedSubFilter.PADES)
-    signer = signers.PdfSigner(metadata, signer=_signer(config))
-    signed = outside_event_loop(signer.sign_pdf, writer).getvalue()
+    kept = _signer(config)
+    reserved = getattr(kept, "_nianbao_bytes_reserved", None)
+    signed = outside_event_loop(signers.PdfSigner(metadata, signer=kept).sign_pdf, writer,
+                                bytes_reserved=reserved).getvalue()
+    if reserved is None:
+        kept._nianbao_bytes_reserved = _bytes_reserved(signed)
     log.info("pdf_signed", size=len(signed))
     return signed
+
+
+def _bytes_reserved(signed: bytes) -> int:
+    """The room pyHanko reserved for the signature in this file (its /Contents, as hexadecimal digits).
+    pyHanko sizes it with a dry-run signature (a third of a signature's CPU) from nothing but the key
+    material (no timestamp authority, no revocation data), so the first signature of a signer sizes it
+    and the next ones reuse the size (sign_pdf)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return 2 * len(PdfFileReader(BytesIO(signed), strict=False).embedded_signatures[0].sig_object["/Contents"])
 
 
 def trust_roots() -> list:

@@ -222,3 +222,43 @@ def test_the_key_is_loaded_once_per_process_and_a_renewed_certificate_is_used_fr
     status = pyhanko_status(renewed, cert)
     assert status.bottom_line and status.signing_cert.subject.native["common_name"] == "续期证书人民政府"
     assert len(loads) == 2
+
+
+def test_the_room_for_the_signature_is_sized_by_the_first_signature_of_a_key_and_reused(settings, tmp_path,
+                                                                                     monkeypatch):
+    """pyHanko sizes the signature's room with a dry-run signature; a kept signer does that once, and every
+    signature it makes after gets the same room, valid, as pyHanko would have sized it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from reports.publishing import signing
+    from reports.publishing.pdf import render_html_to_pdf
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    signing.make_self_signed(key, cert, name="签名空间人民政府")
+    settings.NIANBAO_SIGNING_KEY, settings.NIANBAO_SIGNING_CERT = str(key), str(cert)
+    settings.NIANBAO_SIGNING_PASSPHRASE, settings.NIANBAO_SIGNING_CHAIN = "", []
+    dry_runs = []
+    signer_class = signing._kept_key_signer_class()
+    sign = signer_class.async_sign
+
+    async def counted(self, *args, **kwargs):
+        dry_runs.append(bool(kwargs.get("dry_run")))
+        return await sign(self, *args, **kwargs)
+
+    monkeypatch.setattr(signer_class, "async_sign", counted)
+    unsigned = render_html_to_pdf('<html lang="zh-Hans"><p>签名的空间</p></html>').pdf
+
+    def room(data: bytes) -> int:
+        return len(PdfFileReader(BytesIO(data)).embedded_signatures[0].sig_object["/Contents"])
+
+    rooms = []
+    for n in range(3):
+        signed = signing.sign_pdf(unsigned)
+        assert pyhanko_status(signed, cert).bottom_line
+        rooms.append(room(signed))
+        assert dry_runs == [True, False] + [False] * n, n  # the first signature's dry run, then none
+    assert len(set(rooms)) == 1 and rooms[0] > 1000
+
+    signing.make_self_signed(key, cert, name="续期证书人民政府", overwrite=True)  # a new key is sized again
+    dry_runs.clear()
+    assert pyhanko_status(signing.sign_pdf(unsigned), cert).bottom_line and dry_runs == [True, False]
