@@ -24,7 +24,7 @@ CPU (a render is ~0.4 CPU-s; renders/s during the peak is bounded by it): HarfBu
 in two passes whose cost grows with the face's glyph count, not with the glyphs used (~25 ms a CJK
 face). The 黑体 face prints the same headings, captions and table headers in every report of a format,
 so `_reuse_subsets` keeps the last few subsets per process and reuses one when the same face is
-subset with the same glyphs and flags (the same bytes, by construction); a subset is made in one pass when
+subset with the same glyphs and flags (the same bytes, by construction), compressed once; a subset is made in one pass when
 the second would change nothing (subset.py). What WeasyPrint computes again for every report
 (the streams' compression, the HTML parser's patterns, the statistics tables' cell widths) is made
 cheaper in render_cpu.py. The cyclic garbage collector is paused while WeasyPrint builds its boxes
@@ -233,8 +233,9 @@ def _reuse_subsets() -> None:
         face = ffi.gc(harfbuzz.hb_face_reference(font.hb_face), harfbuzz.hb_face_destroy)
         with _SUBSETS_LOCK:
             _SUBSETS[key] = (face, data)
+            render_cpu.keep_stream(data)  # compressed once, for every render that reuses it
             while len(_SUBSETS) > SUBSETS_KEPT:
-                _SUBSETS.popitem(last=False)
+                render_cpu.forget_stream(_SUBSETS.popitem(last=False)[1][1])
 
     fonts.Font._nianbao_weasyprint_subset = fonts.Font._harfbuzz_subset  # compared with in the tests
     fonts.Font._harfbuzz_subset = reusing

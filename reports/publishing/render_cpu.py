@@ -5,7 +5,8 @@ A publish is ~0.4 CPU-seconds (0.475 before the parser's patterns and the cells'
 January peak the renders per second that two workers publish beside the web are bounded by it. What is done here, each measured on the benchmark's reports:
 
 - `compress_level_6`: pydyf compresses every stream at zlib level 9, several times the CPU of level 6
-  for ~0.3 % smaller fonts.
+  for ~0.3 % smaller fonts. A font subset pdf.py keeps for reuse (`keep_stream`) is compressed once:
+  a render that reuses it gets the same compressed bytes again (an 830 KB face took 8 ms).
 - `keep_tokenizer_patterns`: WeasyPrint's HTML parser (tinyhtml5) built a regular expression for every
   scan of the text, its cache being broken (parsing a report: 28 → 10 ms).
 - `keep_cell_widths`: a statistics table's columns are as wide as their cells' min- and max-content
@@ -24,12 +25,68 @@ import zlib
 from collections import OrderedDict
 
 
+# Font subsets pdf.py keeps for reuse: id -> [the subset, (its compressor's parameters, its stream
+# compressed) once made]. A subset is found by identity (WeasyPrint's font stream is that very object).
+_KEPT_STREAMS: dict[int, list] = {}
+
+
+def keep_stream(data: bytes) -> None:
+    _KEPT_STREAMS[id(data)] = [data, None]
+
+
+def forget_stream(data: bytes) -> None:
+    entry = _KEPT_STREAMS.get(id(data))
+    if entry is not None and entry[0] is data:
+        del _KEPT_STREAMS[id(data)]
+
+
+class _Compressor:
+    """zlib's compressor for one stream. A stream made of one kept subset gets its compressed bytes
+    from the first render that compressed it; the output is what compressing it again would give."""
+
+    def __init__(self, level, *args, **kwargs):
+        self._params = (level, args, tuple(sorted(kwargs.items())))
+        self._zlib = zlib.compressobj(level, *args, **kwargs)
+        self._pieces = 0
+        self._entry: list | None = None  # the kept subset, while it is the only piece given
+        self._head = b""
+
+    def _deferred(self) -> bool:
+        return self._entry is not None and self._entry[1] is not None and self._entry[1][0] == self._params
+
+    def compress(self, data):
+        self._pieces += 1
+        entry = _KEPT_STREAMS.get(id(data)) if self._pieces == 1 else None
+        if entry is not None and entry[0] is data:
+            self._entry = entry
+            if self._deferred():
+                return b""  # flush gives the kept bytes
+            self._head = self._zlib.compress(data)
+            return self._head
+        head = self._zlib.compress(self._entry[0]) if self._deferred() else b""  # more after all
+        self._entry = None
+        return head + self._zlib.compress(data)
+
+    def flush(self, mode=zlib.Z_FINISH):
+        deferred = self._deferred()
+        entry, self._entry = self._entry, None
+        if entry is None:
+            return self._zlib.flush(mode)
+        if mode != zlib.Z_FINISH:  # a partial flush (never from pydyf): the stream is not kept
+            return (self._zlib.compress(entry[0]) if deferred else b"") + self._zlib.flush(mode)
+        if deferred:
+            return entry[1][1]
+        tail = self._zlib.flush(mode)
+        entry[1] = (self._params, self._head + tail)
+        return tail
+
+
 class _Level6:
     """pydyf's view of zlib: its streams compressed at level 6 instead of 9."""
 
     @staticmethod
     def compressobj(level=6, *args, **kwargs):
-        return zlib.compressobj(min(level, 6), *args, **kwargs)
+        return _Compressor(min(level, 6), *args, **kwargs)
 
     @staticmethod
     def compress(data, level=6):

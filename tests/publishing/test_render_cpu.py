@@ -69,9 +69,12 @@ def test_a_subset_has_the_bytes_weasyprint_itself_makes(monkeypatch):
 
 def test_subsets_kept_are_bounded():
     pdf_engine._SUBSETS.clear()
+    render_cpu._KEPT_STREAMS.clear()
     for n in range(pdf_engine.SUBSETS_KEPT + 3):
         pdf_engine.render_html_to_pdf(PAGE.format(title="年度报告", text="第" + "一二三四五六七八九十"[: n % 10 + 1] + str(n)))
     assert len(pdf_engine._SUBSETS) == pdf_engine.SUBSETS_KEPT
+    # and so are their compressed streams: a subset let go is forgotten
+    assert set(render_cpu._KEPT_STREAMS) == {id(data) for _face, data in pdf_engine._SUBSETS.values()}
 
 
 def test_streams_compressed_at_level_6():
@@ -84,6 +87,73 @@ def test_streams_compressed_at_level_6():
     payload = bytes(range(256)) * 64
     obj = pydyf.zlib.compressobj(level=9)
     assert obj.compress(payload) + obj.flush() == zlib.compress(payload, 6)
+
+
+def test_a_reused_subset_is_compressed_once_and_the_pdf_is_the_same_bytes(monkeypatch):
+    """The second render of a page reuses its subsets and their compressed streams: zlib compresses none of
+    them again, and the file is the one a render compressing them afresh writes."""
+    import zlib
+
+    page = PAGE.format(title="年度报告", text="本年度主动公开政府信息１２３件。")
+    pdf_engine._SUBSETS.clear()
+    first = pdf_engine.render_html_to_pdf(page).pdf
+    kept = {id(data) for _face, data in pdf_engine._SUBSETS.values()}
+    assert kept and kept <= set(render_cpu._KEPT_STREAMS)
+    fed = []
+    real = zlib.compressobj
+
+    class Counting:
+        def __init__(self, *args, **kwargs):
+            self.inner = real(*args, **kwargs)
+
+        def compress(self, data):
+            fed.append(id(data))
+            return self.inner.compress(data)
+
+        def flush(self, *args):
+            return self.inner.flush(*args)
+
+    monkeypatch.setattr(render_cpu.zlib, "compressobj", Counting)
+    again = pdf_engine.render_html_to_pdf(page).pdf
+    assert fed and not kept & set(fed)  # the content streams were compressed, no subset was
+    for entry in render_cpu._KEPT_STREAMS.values():
+        entry[1] = None  # forget the compressed subsets: compressed afresh
+    afresh = pdf_engine.render_html_to_pdf(page).pdf
+    assert kept <= set(fed) and again == afresh
+    assert _fonts(again) == _fonts(first)
+
+
+def test_the_compressor_writes_what_zlib_writes_whatever_it_is_given():
+    import zlib
+
+    subset, other = bytes(range(256)) * 300, b"BT /F1 12 Tf (x) Tj ET" * 50
+    render_cpu.keep_stream(subset)
+    try:
+        def ours(*pieces, level=6, partial=False, **kwargs):
+            obj = render_cpu._Level6.compressobj(level, **kwargs)
+            out = b"".join(obj.compress(piece) for piece in pieces)
+            if partial:
+                out += obj.flush(zlib.Z_SYNC_FLUSH)
+            return out + obj.flush()
+
+        def theirs(*pieces, level=6, partial=False, **kwargs):
+            obj = zlib.compressobj(min(level, 6), **kwargs)
+            out = b"".join(obj.compress(piece) for piece in pieces)
+            if partial:
+                out += obj.flush(zlib.Z_SYNC_FLUSH)
+            return out + obj.flush()
+
+        for _ in range(2):  # compressed, then kept
+            assert ours(subset, level=9) == theirs(subset)
+            assert ours(subset, other) == theirs(subset, other)
+            assert ours(other, subset) == theirs(other, subset)
+            assert ours(subset, partial=True) == theirs(subset, partial=True)
+            assert ours(subset, level=1) == theirs(subset, level=1)
+            assert ours(subset, wbits=-15) == theirs(subset, wbits=-15)
+        assert render_cpu._KEPT_STREAMS[id(subset)][1] is not None
+    finally:
+        render_cpu.forget_stream(subset)
+    assert id(subset) not in render_cpu._KEPT_STREAMS
 
 
 def test_the_html_parser_makes_each_scanning_pattern_once_and_parses_as_before(monkeypatch):
