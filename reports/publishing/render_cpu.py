@@ -24,7 +24,6 @@ import threading
 import zlib
 from collections import OrderedDict
 
-
 # Font subsets pdf.py keeps for reuse: id -> [the subset, (its compressor's parameters, its stream
 # compressed) once made]. A subset is found by identity (WeasyPrint's font stream is that very object).
 _KEPT_STREAMS: dict[int, list] = {}

@@ -60,15 +60,15 @@ def absolute_url(path: str) -> str:
 
 def notify(*, users, report, kind: str, title: str, body: str = "", url: str = "",
            exclude=None) -> list[Notification]:
-    """One notice per person (without duplicates, never to the person who acted)."""
+    """One notice per person (without duplicates, never to the person who acted), in one insert."""
     seen, created = set(), []
     for user in users:
         if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
             continue
         seen.add(user.pk)
-        created.append(Notification.objects.create(
-            recipient=user, report=report, kind=kind, title=title, body=body, url=url or report_url(report),
-        ))
+        created.append(Notification(recipient=user, report=report, kind=kind, title=title, body=body,
+                                    url=url or report_url(report)))
+    created = Notification.objects.bulk_create(created) if created else created
     if created and not _mail_muted.get():
         transaction.on_commit(partial(enqueue_emails, [n.pk for n in created]))
     return created

@@ -171,3 +171,27 @@ def test_a_comment_needs_a_place(report, people):
         report_return(report=report, by=people.head, reason="理由", comments=[{"target": "", "text": "笼统"}])
     report.refresh_from_db()
     assert report.status == S.PENDING_HEAD
+
+
+def test_an_approval_reads_the_report_under_its_lock_once_and_writes_its_notices_in_one_insert(report, people):
+    """The service locks the report and the transition moves that very row (it is not read again); the
+    主管主任's approval tells the fillers and the district's administrators in one insert, one notice each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import RoleAssignmentFactory
+
+    second_filler = RoleAssignmentFactory(user__username="t.filler2", role="filler", body=people.body).user
+    report_submit(report=report, by=people.filler)
+    report_approve(report=report, by=people.head, comment="同意", confirmed=ALL_POINTS)
+    with CaptureQueriesContext(connection) as queries:
+        report_approve(report=report, by=people.director, comment="同意发布", confirmed=ALL_POINTS)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(s.startswith('SELECT "reports_annualreport"') and "FOR UPDATE" in s for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "review_notification"') for s in sql) == 1
+    told = Notification.objects.filter(kind="approved", report=report)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted([people.filler.pk, second_filler.pk,
+                                                                      people.admin.pk])
+    assert all(n.created_at and n.title == f"{report.title}已批准，待发布" for n in told)
+    report.refresh_from_db()
+    assert report.status == S.APPROVED and report.events.filter(kind=E.APPROVED_DIRECTOR).count() == 1
