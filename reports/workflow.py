@@ -111,12 +111,12 @@ def state_of(status: str) -> State:
 @transaction.atomic
 def report_transition(*, report: AnnualReport, action: str, by=None, expected_status: str | None = None,
                       comment: str = "", data: dict | None = None, request=None,
-                      locked: bool = False) -> AnnualReport:
+                      already_locked: bool = False) -> AnnualReport:
     """Move a report along one edge of TRANSITIONS. `expected_status` is the state the person saw:
-    when someone else acted first, the second action is refused with what happened. `locked`: the
-    caller read `report` under its row lock in this transaction (the services do), so it is not read
-    again."""
-    locked = report if locked else AnnualReport.objects.select_for_update().get(pk=report.pk)
+    when someone else acted first, the second action is refused with what happened. `already_locked`:
+    the caller read `report` under its row lock in this transaction (the services do), so it is not
+    read again."""
+    locked = report if already_locked else AnnualReport.objects.select_for_update().get(pk=report.pk)
     if expected_status is not None and locked.status != expected_status:
         last = locked.events.exclude(to_status="").order_by("-created_at", "-pk").first()
         who = f"{last.actor.display_name if last and last.actor else '其他人'}已{last.get_kind_display() if last else '处理'}"

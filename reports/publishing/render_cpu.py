@@ -62,8 +62,8 @@ class _Compressor:
                 return b""  # flush gives the kept bytes
             self._head = self._zlib.compress(data)
             return self._head
-        head = self._zlib.compress(self._entry[0]) if self._deferred() else b""  # more after all
-        self._entry = None
+        deferred, self._entry = (self._entry if self._deferred() else None), None
+        head = self._zlib.compress(deferred[0]) if deferred is not None else b""  # more after all
         return head + self._zlib.compress(data)
 
     def flush(self, mode=zlib.Z_FINISH):

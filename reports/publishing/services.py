@@ -93,7 +93,7 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     data = {"version": pdf.version, "sha256": pdf.sha256, "size": pdf.size, "pages": pdf.page_count,
             "worker": pdf.worker, "task_id": pdf.task_id, "attempts": pdf.attempts}
     if report.status == ReportStatus.APPROVED:
-        report_transition(report=report, action="publish", data=data, locked=True)
+        report_transition(report=report, action="publish", data=data, already_locked=True)
         report_published.send(sender=AnnualReport, report=report, version=pdf.version)  # notices, same transaction
     else:  # imported history, already published: its PDF is added, the state stays
         event_record(report=report, kind=ReportEvent.Kind.PUBLISHED, from_status=report.status,

@@ -42,7 +42,7 @@ def _locked(report: AnnualReport, action: str, expected_status: str | None) -> A
               .get(pk=report.pk))
     if expected_status is not None and locked.status != expected_status:
         # Someone acted first: report_transition refuses and says who did what.
-        report_transition(report=locked, action=action, expected_status=expected_status, locked=True)
+        report_transition(report=locked, action=action, expected_status=expected_status, already_locked=True)
         raise AssertionError("unreachable: the expected status differs")
     return locked
 
@@ -66,7 +66,8 @@ def report_submit(*, report: AnnualReport, by, expected_status: str | None = Non
     if problems:
         raise SubmissionBlocked(problems)
     resubmission = locked.status == S.RETURNED
-    report_transition(report=locked, action="submit", by=by, expected_status=locked.status, request=request, locked=True,
+    report_transition(report=locked, action="submit", by=by, expected_status=locked.status, request=request,
+                      already_locked=True,
                       data={"round": _round(locked) + 1, "resubmission": resubmission})
     notices.notify(
         users=notices.people_of(locked.body, Role.DEPT_HEAD), report=locked, exclude=by, kind="submitted",
@@ -83,7 +84,8 @@ def report_withdraw(*, report: AnnualReport, by, expected_status: str | None = N
                     request=None) -> AnnualReport:
     locked = _locked(report, "withdraw", expected_status)
     _guard("withdraw", locked, by)
-    report_transition(report=locked, action="withdraw", by=by, expected_status=locked.status, request=request, locked=True)
+    report_transition(report=locked, action="withdraw", by=by, expected_status=locked.status, request=request,
+                      already_locked=True)
     notices.notify(
         users=notices.people_of(locked.body, Role.DEPT_HEAD), report=locked, exclude=by, kind="withdrawn",
         title=f"{locked.title}已撤回", body=f"{by.display_name}撤回了{locked.title}的提交，暂不需要审核。",
@@ -116,7 +118,8 @@ def report_approve(*, report: AnnualReport, by, comment: str = "", confirmed=(),
     if not opinion:
         raise ReportError("请填写审核意见（将印在审核表上）。")
     level = _level(locked)
-    report_transition(report=locked, action="approve", by=by, expected_status=locked.status, request=request, locked=True,
+    report_transition(report=locked, action="approve", by=by, expected_status=locked.status, request=request,
+                      already_locked=True,
                       comment=opinion[:2000], data=approval_data(locked, confirmed))
     if level == ReviewLevel.HEAD:
         notices.notify(
@@ -167,7 +170,8 @@ def report_return(*, report: AnnualReport, by, reason: str, comments=(), expecte
         raise ReportError("退回修改须写明退回理由。")
     checked = _comments(locked.format, comments)
     level = _level(locked)
-    report_transition(report=locked, action="return", by=by, expected_status=locked.status, request=request, locked=True,
+    report_transition(report=locked, action="return", by=by, expected_status=locked.status, request=request,
+                      already_locked=True,
                       comment=reason[:2000], data={"level": level, "comments": checked})
     event = locked.events.filter(kind=ReportEvent.Kind.RETURNED).order_by("-pk").first()
     ReviewComment.objects.bulk_create([
