@@ -24,8 +24,9 @@ CPU (a render is ~0.4 CPU-s; renders/s during the peak is bounded by it): HarfBu
 in two passes whose cost grows with the face's glyph count, not with the glyphs used (~25 ms a CJK
 face). The 黑体 face prints the same headings, captions and table headers in every report of a format,
 so `_reuse_subsets` keeps the last few subsets per process and reuses one when the same face is
-subset with the same glyphs and flags (the same bytes, by construction), compressed once; a subset is made in one pass when
-the second would change nothing (subset.py). What WeasyPrint computes again for every report
+subset with the same glyphs and flags (the same bytes, by construction), compressed once
+(render_cpu.keep_stream); a subset is made in one pass when the second would change nothing
+(subset.py). What WeasyPrint computes again for every report
 (the streams' compression, the HTML parser's patterns, the statistics tables' cell widths) is made
 cheaper in render_cpu.py. The cyclic garbage collector is paused while WeasyPrint builds its boxes
 (it would walk the growing tree ~90 times a render) and the collection after the render

@@ -251,14 +251,20 @@ def sign_pdf(pdf_bytes: bytes) -> bytes:
     return signed
 
 
-def _bytes_reserved(signed: bytes) -> int:
+def _bytes_reserved(signed: bytes) -> int | None:
     """The room pyHanko reserved for the signature in this file (its /Contents, as hexadecimal digits).
     pyHanko sizes it with a dry-run signature (a third of a signature's CPU) from nothing but the key
     material (no timestamp authority, no revocation data), so the first signature of a signer sizes it
-    and the next ones reuse the size (sign_pdf)."""
+    and the next ones reuse the size (sign_pdf). None (sized again next time) if it cannot be read:
+    the file is signed all the same."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    return 2 * len(PdfFileReader(BytesIO(signed), strict=False).embedded_signatures[0].sig_object["/Contents"])
+    try:
+        contents = PdfFileReader(BytesIO(signed), strict=False).embedded_signatures[0].sig_object["/Contents"]
+        return 2 * len(contents)
+    except Exception as exc:  # pyHanko's reader errors: an optimisation must not fail a publication
+        log.warning("signature_size_unread", error=f"{type(exc).__name__}: {exc}"[:200])
+        return None
 
 
 def trust_roots() -> list:

@@ -262,3 +262,24 @@ def test_the_room_for_the_signature_is_sized_by_the_first_signature_of_a_key_and
     signing.make_self_signed(key, cert, name="续期证书人民政府", overwrite=True)  # a new key is sized again
     dry_runs.clear()
     assert pyhanko_status(signing.sign_pdf(unsigned), cert).bottom_line and dry_runs == [True, False]
+
+
+def test_a_signature_whose_room_cannot_be_read_back_is_published_all_the_same(settings, tmp_path, monkeypatch):
+    from pyhanko.pdf_utils import reader
+
+    from reports.publishing import signing
+    from reports.publishing.pdf import render_html_to_pdf
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    signing.make_self_signed(key, cert, name="读不回人民政府")
+    settings.NIANBAO_SIGNING_KEY, settings.NIANBAO_SIGNING_CERT = str(key), str(cert)
+    settings.NIANBAO_SIGNING_PASSPHRASE, settings.NIANBAO_SIGNING_CHAIN = "", []
+    unsigned = render_html_to_pdf('<html lang="zh-Hans"><p>读不回</p></html>').pdf
+    with monkeypatch.context() as patched:
+        patched.setattr(reader, "PdfFileReader", lambda *a, **k: (_ for _ in ()).throw(ValueError("unreadable")))
+        signed = signing.sign_pdf(unsigned)
+    assert pyhanko_status(signed, cert).bottom_line
+    kept = signing._signer(signing._ready_config())
+    assert getattr(kept, "_nianbao_bytes_reserved", None) is None  # sized again by the next signature
+    assert pyhanko_status(signing.sign_pdf(unsigned), cert).bottom_line
+    assert kept._nianbao_bytes_reserved > 1000
