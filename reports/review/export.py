@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from config.spreadsheets import cell_values
 from reports.models import AnnualReport, ReportEvent, ReportStatus
-from reports.timeline import report_timeline
+from reports.timeline import report_timeline, with_details
 
 HEADERS = ["时间", "事件", "操作人", "原状态", "新状态", "说明", "详情", "IP 地址"]
 _STATUS = dict(ReportStatus.choices)
@@ -58,7 +58,9 @@ def _details(event: ReportEvent) -> list[str]:
     return lines
 
 
-def timeline_rows(report: AnnualReport) -> list[TimelineRow]:
+def timeline_rows(report: AnnualReport, *, last: int | None = None) -> list[TimelineRow]:
+    """Every event as a row, oldest first; with `last`, only the latest so many."""
+    events = list(report_timeline(report))
     return [
         TimelineRow(
             event=event, when=event.created_at, kind=event.get_kind_display(),
@@ -66,7 +68,7 @@ def timeline_rows(report: AnnualReport) -> list[TimelineRow]:
             from_status=_STATUS.get(event.from_status, ""), to_status=_STATUS.get(event.to_status, ""),
             comment=event.comment, details=_details(event), ip=event.ip_address or "",
         )
-        for event in report_timeline(report)
+        for event in with_details(events[-last:] if last else events)
     ]
 
 

@@ -29,8 +29,15 @@ pytestmark = pytest.mark.django_db
 
 
 def timeline_reads(queries) -> list[str]:
-    """The queries that read the timeline itself (the 待办 badge's and the visibility's subqueries aside)."""
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reports_reportevent".')]
+    """The queries that read the timeline's events (the 待办 badge's and the visibility's subqueries aside)."""
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "reports_reportevent".')
+            and '"reports_reportevent"."kind"' in q["sql"]]
+
+
+def details_reads(queries) -> list[str]:
+    """The queries that read the details of events read without them (timeline.with_details)."""
+    return [q["sql"] for q in queries.captured_queries
+            if '"reports_reportevent"."data" AS "data" FROM "reports_reportevent"' in q["sql"]]
 
 
 def _pk(event):
@@ -61,7 +68,7 @@ def same_answers(report_id: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         found = answers(report_id, primed=True)
     assert found == expected
-    assert len(timeline_reads(queries)) == 1
+    assert len(timeline_reads(queries)) == 1 and len(details_reads(queries)) <= 1  # the saves' details not read
     return found
 
 
@@ -122,6 +129,7 @@ def test_the_review_page_and_the_overview_read_the_timeline_once(client, people,
         response = client.get(reverse(page, args=[report.pk]))
     assert response.status_code == 200
     assert len(timeline_reads(queries)) == 1, timeline_reads(queries)
+    assert len(details_reads(queries)) <= 2  # the other events' details, then the shown saves'
     assert "提交" in response.text and people.filler.display_name in response.text  # the timeline is shown
 
 

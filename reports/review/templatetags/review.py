@@ -1,6 +1,7 @@
 """Template pieces the review adds to pages it does not own: the report overview and the workspace."""
 
 import functools
+from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from reports.models import ReportStatus
 from reports.permissions import is_designated_reader
+from reports.timeline import read_timeline
 from reports.workflow import REVIEW_STATUSES, sources
 
 from .. import selectors
@@ -45,9 +47,27 @@ def review_panel(context, report, check=None):
     }
 
 
-@register.simple_tag
-def report_timeline_rows(report):
-    return timeline_rows(report)
+TIMELINE_SHOWN = 50  # the latest events a report's page lists; the others behind 显示全部
+
+
+@dataclass(frozen=True)
+class PageTimeline:
+    rows: list
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.rows)
+
+
+@register.simple_tag(takes_context=True)
+def report_timeline_rows(context, report) -> PageTimeline:
+    """The rows a report's page lists: the latest TIMELINE_SHOWN, or every one with ?timeline=all (a
+    report autosaved for weeks has thousands of saves; the export has them all too)."""
+    request = context.get("request")
+    everything = request is not None and request.GET.get("timeline") == "all"
+    events = read_timeline(report)
+    return PageTimeline(rows=timeline_rows(report, last=None if everything else TIMELINE_SHOWN), total=len(events))
 
 
 @register.inclusion_tag("reports/review/includes/audit_form_links.html", takes_context=True)
