@@ -5,6 +5,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from config.compiled import CompiledQuery
+
 from .models import District, Role, RoleAssignment, User
 
 
@@ -49,9 +51,7 @@ def user_roles(user: User, *, on: date | None = None) -> RoleSet:
     bodies: dict[str, set[int]] = {}
     districts: set[int] = set()
     cities: set[int] = set()
-    for role, body_id, district_id, city_id in RoleAssignment.objects.current(day).filter(user=user).values_list(
-        "role", "body_id", "district_id", "city_id"
-    ):
+    for role, body_id, district_id, city_id in _ROLES.rows(user=user.pk, day=day):
         if role == Role.DISTRICT_ADMIN:
             districts.add(district_id)
         elif role == Role.CITY_ADMIN:
@@ -63,6 +63,11 @@ def user_roles(user: User, *, on: date | None = None) -> RoleSet:
                     cities=frozenset(cities), city_districts=frozenset(city_districts))
     setattr(user, cache_key, roles)
     return roles
+
+
+# Asked on every page a signed-in person opens: compiled once a process (config/compiled.py).
+_ROLES = CompiledQuery(lambda user, day: RoleAssignment.objects.current(day).filter(user_id=user)
+                       .values_list("role", "body_id", "district_id", "city_id"))
 
 
 def role_assignments_of(user: User):

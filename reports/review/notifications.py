@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role, RoleAssignment, User
+from config.compiled import CompiledQuery
 
 from .models import Notification
 
@@ -132,10 +133,14 @@ def retry_unsent_emails() -> int:
 
 
 def unread_count(user) -> int:
-    """The navigation badge: one COUNT query."""
+    """The navigation badge: one COUNT query, compiled once a process (config/compiled.py)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return UNREAD_COUNT.value(user=user.pk)
+
+
+UNREAD_COUNT = CompiledQuery(lambda user: Notification.objects.filter(recipient_id=user, read_at__isnull=True)
+                             .values_list("pk"), count=True)
 
 
 def people_involved(report) -> list[User]:

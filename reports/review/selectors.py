@@ -2,14 +2,14 @@
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role, RoleAssignment
+from config.compiled import CompiledQuery
 from reports.models import AnnualReport, ReportEvent, ReportStatus
 from reports.selectors import ReportCheck, report_check
 from reports.timeline import AUTHOR_KINDS, designated_reviewer, latest, read_events, report_authors
@@ -205,49 +205,15 @@ def inbox_for(user) -> list[InboxItem]:
 
 def inbox_count(user) -> int:
     """The navigation badge on every page a reviewer opens: one COUNT query, whatever the number of
-    reports. Its SQL is the inbox's (_inbox_queryset), compiled once a process: building and compiling
-    the queryset took 4 ms of CPU, the query itself a quarter of one."""
+    reports. Its SQL is the inbox's (_inbox_queryset), compiled once a process (config/compiled.py):
+    building and compiling the queryset took 4 ms of CPU, the query itself a quarter of one."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    sql, params = _inbox_count_sql(connection.vendor)
-    bound = [_bind(param, user.pk, timezone.localdate()) for param in params]
-    if any(_unbound(param) for param in bound):  # a parameter in a form _bind does not know
-        return _inbox_queryset(user).filter(recused=False).count()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        return cursor.fetchone()[0]
+    return INBOX_COUNT.value(user=user.pk, day=timezone.localdate())
 
 
-# Where the person and the day go in the compiled count: values no person or day has.
-_ANY_USER = -7_300_001
-_ANY_DAY = date(1901, 2, 3)
-
-
-@functools.cache
-def _inbox_count_sql(vendor: str) -> tuple[str, tuple]:
-    query = _inbox_queryset(_ANY_USER, _ANY_DAY).filter(recused=False).values("pk").query
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    return f"SELECT COUNT(*) FROM ({sql}) inbox", tuple(params)  # noqa: S608 - the ORM's compiled SQL; values stay parameters
-
-
-def _bind(param, user_id: int, day: date):
-    """The compiled parameter with the person and the day in place of the placeholders: as they
-    are, in a JSON adapter (the 指定审核人 in the event's data) or as JSON text (SQLite)."""
-    if type(param) is int and param == _ANY_USER:
-        return user_id
-    if getattr(param, "obj", None) == _ANY_USER:  # psycopg's Jsonb(obj, dumps)
-        return type(param)(user_id, getattr(param, "dumps", None))
-    if param == str(_ANY_USER):
-        return str(user_id)
-    if param == _ANY_DAY:
-        return day
-    if param == _ANY_DAY.isoformat():
-        return day.isoformat()
-    return param
-
-
-def _unbound(param) -> bool:
-    return str(_ANY_USER) in repr(param) or _ANY_DAY.isoformat() in str(param) or repr(_ANY_DAY) in repr(param)
+INBOX_COUNT = CompiledQuery(lambda user, day: _inbox_queryset(user, day).filter(recused=False).values_list("pk"),
+                            count=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,14 +244,25 @@ def _deadlock(status: str, holders: list[tuple[int, str]], aside: set[int], desi
     return Deadlock(state_of(status).level_label, ROLE_LABELS[role], tuple(name for _, name in holders))
 
 
+def _holders(body_ids, roles, day):
+    return (RoleAssignment.objects.current(day)
+            .filter(body_id__in=body_ids, role__in=roles, user__is_active=True)
+            .order_by("user__full_name", "user_id")
+            .values_list("body_id", "role", "user_id", "user__full_name", "user__username"))
+
+
+# One body's holders of one role: asked by a report's pages (review_deadlock), compiled once a role.
+_BODY_HOLDERS = CompiledQuery(lambda role, body, day: _holders([body], [role], day))
+
+
 def _holders_of(body_ids, roles) -> dict[tuple[int, str], list[tuple[int, str]]]:
+    body_ids, roles, day = list(body_ids), list(roles), timezone.localdate()
+    if len(body_ids) == 1 and len(roles) == 1:
+        rows = _BODY_HOLDERS.rows(roles[0], body=body_ids[0], day=day)
+    else:
+        rows = list(_holders(body_ids, roles, day))
     holders: dict[tuple[int, str], list[tuple[int, str]]] = {}
-    for body_id, role, pk, name, username in (
-        RoleAssignment.objects.current(timezone.localdate())
-        .filter(body_id__in=body_ids, role__in=roles, user__is_active=True)
-        .order_by("user__full_name", "user_id")
-        .values_list("body_id", "role", "user_id", "user__full_name", "user__username")
-    ):
+    for body_id, role, pk, name, username in rows:
         holders.setdefault((body_id, role), []).append((pk, name or username))
     return holders
 

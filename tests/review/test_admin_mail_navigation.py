@@ -14,6 +14,7 @@ from django.utils import timezone
 from pyquery import PyQuery
 
 from agencies.models import Body
+from config import compiled
 from reports.models import ReportStatus
 from reports.publishing.enqueue import MAIL_PRIORITY, WORD_PRIORITY
 from reports.review import notifications, selectors
@@ -219,9 +220,11 @@ def test_the_badge_counts_only_the_roles_held_today(people, report):
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert inbox_count(people.director) == 0 and inbox_for(people.director) == []  # the next day: ended
     # Every placeholder of the compiled query is bound (none sends the count back to the ORM).
-    sql, params = selectors._inbox_count_sql(connection.vendor)
-    assert not any(selectors._unbound(selectors._bind(p, people.director.pk, today)) for p in params)
-    assert sum(selectors._unbound(p) for p in params) >= 3  # the person, the 指定审核人 in JSON, the day
+    _sql, bound, complete = selectors.INBOX_COUNT.bound(user=people.director.pk, day=today)
+    assert complete
+    _sql, params, placeholders = selectors.INBOX_COUNT.compiled((), ("day", "user"))
+    assert sum(compiled._unbound(p, placeholders) for p in params) >= 3  # the person, the 指定审核人 in JSON, the day
+    assert sum(p != b for p, b in zip(params, bound, strict=True)) == sum(compiled._unbound(p, placeholders) for p in params)
 
 
 @pytest.mark.worker
