@@ -63,8 +63,8 @@ def docx_render(pdf: ReportPdf) -> bytes:
 def docx_attach(*, pdf_id: int, temporary: str, data: bytes) -> bool:
     """Put a rendered copy in place; False (and the file discarded) when the version already has one."""
     storage = pdf_storage()
-    pdf = ReportPdf.objects.select_for_update().select_related("report__reporting_year", "report__body").get(
-        pk=pdf_id)
+    pdf = (ReportPdf.objects.select_for_update(of=("self",))  # the version's row, not its report's, year's, body's
+           .select_related("report__reporting_year", "report__body").get(pk=pdf_id))
     if pdf.docx or not pdf.is_done:
         discard(storage, temporary)
         return False

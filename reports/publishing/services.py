@@ -76,8 +76,11 @@ def render_publish(*, claim: Claim, temporary: str, pdf_bytes: bytes, page_count
     """Move the PDF into place and publish the version; False when another render got there first."""
     storage = pdf_storage()
     pdf = ReportPdf.objects.select_for_update().get(pk=claim.pdf_id)
-    report = AnnualReport.objects.select_for_update().select_related("reporting_year", "body").get(
-        pk=claim.report_id)
+    # The report's row and its year's (not its body's): district_report_start locks the year while it
+    # compiles the year's published reports, and a publication waits for it or it for the publication.
+    # Submissions, approvals and returns lock their report's row only: none waits for a publication.
+    report = (AnnualReport.objects.select_for_update(of=("self", "reporting_year")).select_related("reporting_year", "body")
+              .get(pk=claim.report_id))
     if pdf.is_done or not _renderable(report):
         discard(storage, temporary)
         log.info("pdf_render_discarded", report=report.pk, version=pdf.version, status=report.status)

@@ -76,3 +76,101 @@ def test_approve_and_return_at_once_one_wins(report, people, second_head):
     moves = report.events.filter(kind__in=[ReportEvent.Kind.APPROVED_HEAD, ReportEvent.Kind.RETURNED])
     assert moves.count() == 1
     assert report.status == (S.PENDING_DIRECTOR if outcomes[0] == "ok" else S.RETURNED)
+
+
+def _while_held(hold_in, monkeypatch, target: str, other_action):
+    """Runs `hold_in` in a thread of its own (its own connection and transaction); when it reaches
+    `target` (patched to wait), runs `other_action` here with a lock timeout of 3 s, then lets the
+    first go on. Returns what the other action raised (None) and how long it took."""
+    import time
+
+    from django.db import transaction
+    from django.utils.module_loading import import_string
+
+    module_path, name = target.rsplit(".", 1)
+    real = getattr(import_string(module_path), name)
+    reached, release = threading.Event(), threading.Event()
+
+    def waiting(*args, **kwargs):
+        reached.set()
+        release.wait(timeout=20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, waiting)
+    outcome = {}
+
+    def first():
+        try:
+            hold_in()
+            outcome["first"] = "ok"
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcome["first"] = repr(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert reached.wait(timeout=20), "the first action never reached the point where it waits"
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                other_action()
+            error = None
+        except Exception as raised:  # noqa: BLE001 - the lock timeout, before the change
+            error = raised
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert outcome.get("first") == "ok", outcome
+    return error, took
+
+
+@pytest.fixture
+def other_waiting(report, people):
+    """Another body's report of the same year, waiting for its 部门负责人 (people.head, in both)."""
+    from tests.report_factories import AnnualReportFactory
+
+    RoleAssignmentFactory(user=people.head, role=Role.DEPT_HEAD, body=people.other_body)
+    return AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year, submitted=True)
+
+
+def _approve(report, by):
+    return lambda: report_approve(report=AnnualReport.objects.get(pk=report.pk), by=by,
+                                  expected_status=S.PENDING_HEAD, comment="同意。", confirmed=ALL_POINTS)
+
+
+def test_a_submission_being_checked_holds_up_no_other_bodys_approval_of_the_year(report, people, other_waiting,
+                                                                                monkeypatch):
+    """A submission locks its report while its check runs (tens of milliseconds). It locked its
+    reporting year's row as well, so that each approval, return and submission of the district's
+    year waited for the one before: at the January peak, one queue for hundreds of bodies."""
+    error, took = _while_held(lambda: report_submit(report=AnnualReport.objects.get(pk=report.pk), by=people.filler),
+                              monkeypatch, "reports.review.services.submission_problems",
+                              _approve(other_waiting, people.head))
+    assert error is None and took < 2, (error, took)
+    assert AnnualReport.objects.get(pk=other_waiting.pk).status == S.PENDING_DIRECTOR
+    assert AnnualReport.objects.get(pk=report.pk).status == S.PENDING_HEAD  # the submission went through too
+
+
+def test_a_publication_holds_up_no_approval_of_the_year(report, people, other_waiting, monkeypatch):
+    """The publication keeps its year's row locked (district_report_start waits for it); approvals
+    lock their own report's row only, so none waits for a render worker's publication."""
+    from reports.publishing.services import render_claim, render_publish, render_store
+
+    AnnualReport.objects.filter(pk=report.pk).update(status=S.APPROVED)
+    claim = render_claim(report_id=report.pk)
+    temporary = render_store(claim=claim, pdf_bytes=b"%PDF-1.7")
+
+    def publish():
+        assert render_publish(claim=claim, temporary=temporary, pdf_bytes=b"%PDF-1.7", page_count=1, snapshot={},
+                              search_text="")
+
+    error, took = _while_held(publish, monkeypatch, "reports.publishing.services.move_into_place",
+                              _approve(other_waiting, people.head))
+    assert error is None and took < 2, (error, took)
+    assert AnnualReport.objects.get(pk=other_waiting.pk).status == S.PENDING_DIRECTOR
+    assert AnnualReport.objects.get(pk=report.pk).status == S.PUBLISHED
