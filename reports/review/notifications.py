@@ -104,7 +104,10 @@ def send_notification_emails(notification_ids: list[int]) -> tuple[int, int]:
     sent = failed = 0
     for pk in notification_ids:
         with transaction.atomic():
-            notice = (Notification.objects.select_for_update(skip_locked=True).select_related("recipient")
+            # The notice's row only (`of`): locking its recipient's too, a mail in the sending held up
+            # that person's sign-in (last_login), and another notice to them was skipped until the
+            # daily run.
+            notice = (Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
                       .filter(pk=pk, emailed_at__isnull=True).first())
             if notice is None or not notice.recipient.email or not notice.recipient.is_active:
                 continue

@@ -80,7 +80,7 @@ def test_approve_and_return_at_once_one_wins(report, people, second_head):
 
 def _while_held(hold_in, monkeypatch, target: str, other_action):
     """Runs `hold_in` in a thread of its own (its own connection and transaction); when it reaches
-    `target` (patched to wait), runs `other_action` here with a lock timeout of 3 s, then lets the
+    `target` (patched so that its first call waits), runs `other_action` here with a lock timeout of 3 s, then lets the
     first go on. Returns what the other action raised (None) and how long it took."""
     import time
 
@@ -92,8 +92,9 @@ def _while_held(hold_in, monkeypatch, target: str, other_action):
     reached, release = threading.Event(), threading.Event()
 
     def waiting(*args, **kwargs):
-        reached.set()
-        release.wait(timeout=20)
+        if not reached.is_set():  # the first action's call waits; the other action's calls do not
+            reached.set()
+            release.wait(timeout=20)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(target, waiting)
@@ -174,3 +175,31 @@ def test_a_publication_holds_up_no_approval_of_the_year(report, people, other_wa
     assert error is None and took < 2, (error, took)
     assert AnnualReport.objects.get(pk=other_waiting.pk).status == S.PENDING_DIRECTOR
     assert AnnualReport.objects.get(pk=report.pk).status == S.PUBLISHED
+
+
+def test_a_mail_being_sent_holds_up_neither_its_recipients_sign_in_nor_their_next_notice(report, people,
+                                                                                       monkeypatch):
+    """The mail task locks the notice while it sends it (sent once, however many workers run it);
+    it locked the recipient's row as well, so that their sign-in (which writes last_login) waited
+    for the mail server, and a second notice to them, mailed at the same moment, was skipped."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from agencies.models import User
+    from reports.review.models import Notification
+    from reports.review.notifications import send_notification_emails
+
+    first, second = (Notification.objects.create(recipient=people.head, report=report, kind="submitted",
+                                                 title=f"通知{i}") for i in (1, 2))
+    sent = {}
+
+    def sign_in_and_second_notice():
+        User.objects.filter(pk=people.head.pk).update(last_login=timezone.now())
+        sent["second"] = send_notification_emails([second.pk])
+
+    error, took = _while_held(lambda: send_notification_emails([first.pk]), monkeypatch,
+                              "reports.review.notifications.send_mail", sign_in_and_second_notice)
+    assert error is None and took < 2, (error, took)
+    assert sent["second"] == (1, 0)
+    assert sorted(m.subject for m in mail.outbox) == ["【年报系统】通知1", "【年报系统】通知2"]
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
