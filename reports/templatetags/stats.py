@@ -5,7 +5,11 @@ Why not the template (reports/includes/stats_table.html, which the filler's entr
 a report has ~1,000 cells, each a few variable lookups and tags; the review page, the portal's report
 page and the summaries spent most of their rendering time there. One format_html per cell is several
 times faster and writes the same markup. A cell's href (the district summary's drill-down) links it.
+The cells and labels are formatted as format_html does, without Django's lazy-string wrapper around
+each escape: a report's tables took 2.1 ms that way.
 """
+
+from html import escape
 
 from django import template
 from django.template.defaultfilters import slugify
@@ -21,11 +25,20 @@ CELL = '<td class="num{}" data-cell="{}">{}</td>'
 LINK = '<a href="{}" aria-label="{}：{}，查看各单位数值">{}</a>'
 
 
+def _escaped(value) -> str:
+    """What format_html does to each argument (conditional_escape): markup already safe as it is."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+def _format(template: str, *args) -> str:
+    """format_html's string, not yet marked safe (the caller marks the whole once)."""
+    return template.format(*map(_escaped, args))
+
+
 def _header_row(row) -> SafeString:
-    return mark_safe("".join(  # noqa: S308 - each cell built by format_html, which escapes
-        format_html(HEADER, "col" if h.column else "colgroup", h.colspan, h.rowspan, "stub" if h.stub else "",
-                    h.label)
-        if h.label else format_html(STUB, h.colspan, h.rowspan)
+    return mark_safe("".join(  # noqa: S308 - every value escaped by _format
+        _format(HEADER, "col" if h.column else "colgroup", h.colspan, h.rowspan, "stub" if h.stub else "", h.label)
+        if h.label else _format(STUB, h.colspan, h.rowspan)
         for h in row))
 
 
@@ -38,17 +51,17 @@ def stats_header_rows(table) -> SafeString:
 @register.simple_tag
 def stats_row_labels(row) -> SafeString:
     """A row's label cells (<th>s); the entry page's template uses them too."""
-    return format_html_join("", LABEL, (
-        ("rowgroup" if label.group else "row", label.rowspan, label.colspan, label.column,
-         " group-label" if label.group else "", label.label) for label in row.labels))
+    return mark_safe("".join(  # noqa: S308 - every value escaped by _format
+        _format(LABEL, "rowgroup" if label.group else "row", label.rowspan, label.colspan, label.column,
+                " group-label" if label.group else "", label.label) for label in row.labels))
 
 
-def _row(row) -> SafeString:
-    labels = stats_row_labels(row)
-    cells = format_html_join("", CELL, (
-        (" computed" if c.computed else "", c.id, format_html(LINK, c.href, c.label, c.text, c.text) if c.href else c.text)
-        for c in row.cells))
-    return format_html("<tr>{}{}</tr>", labels, cells)
+def _row(row) -> str:
+    cells = "".join(
+        _format(CELL, " computed" if c.computed else "", c.id,
+                mark_safe(_format(LINK, c.href, c.label, c.text, c.text)) if c.href else c.text)  # noqa: S308 - escaped by _format
+        for c in row.cells)
+    return f"<tr>{stats_row_labels(row)}{cells}</tr>"
 
 
 @register.simple_tag
