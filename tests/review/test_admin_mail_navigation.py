@@ -187,11 +187,11 @@ def test_a_status_poll_does_no_navigation_work(client, people, report, monkeypat
     response = client.get(url, headers={"X-Nianbao-Poll": "1", "HX-Request": "true"})
     assert response.status_code == 200 and "<nav" not in response.content.decode()
     assert calls == []
-    client.get("/workspace/")  # a full page shows the navigation, with its badge
+    client.get(reverse("review:inbox"))  # a full page shows the navigation, with its badge
     assert len(calls) == 1
 
 
-def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people, report):
+def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(client, people, report):
     RoleAssignmentFactory(user=people.head, role="dept_head", body=people.other_body)
     RoleAssignmentFactory(user=people.director, role="director", body=people.other_body)
     other = AnnualReportFactory(body=people.other_body, reporting_year=report.reporting_year, submitted=True)
@@ -203,6 +203,10 @@ def test_the_badge_counts_what_the_inbox_lists_that_the_person_may_review(people
     items = inbox_for(people.head)
     assert {(i.report.pk, i.recused) for i in items} == {(report.pk, True), (other.pk, False)}
     assert inbox_count(people.head) == 1
+    client.force_login(people.head)  # the workspace says so too, beside the navigation's badge
+    workspace = PyQuery(client.get("/workspace/").content.decode())
+    assert "待办审核：1份报告等待您审核" in workspace("#review-workspace").text().replace(" ", "")
+    assert "待办（1）" in workspace("nav").text()
     report_approve(report=other, by=people.head, comment="同意。", confirmed=ALL_POINTS)
     assert inbox_count(people.head) == 0 and inbox_count(people.director) == 1
 

@@ -81,9 +81,9 @@ def audit_form_links(context, report):
 @register.inclusion_tag("reports/review/includes/workspace_panel.html", takes_context=True)
 def review_workspace_panel(context):
     user = context["request"].user
-    items = selectors.inbox_for(user)
-    return {"items": [i for i in items if not i.recused], "unread": unread_count(user),
-            "is_reviewer": user.has_perm("agencies.review_reports")}
+    is_reviewer = user.has_perm("agencies.review_reports")
+    return {"waiting": selectors.inbox_count(user) if is_reviewer else 0, "unread": unread_count(user),
+            "is_reviewer": is_reviewer}
 
 
 @register.simple_tag
