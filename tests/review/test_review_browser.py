@@ -32,6 +32,7 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
 
     # The 部门负责人 finds it in 待办 and approves.
     login(head, people.head)
+    expect(head.locator("#review-workspace")).to_contain_text("待办审核：1 份报告等待您审核")  # the workspace
     head.get_by_role("link", name="待办（1）").click()
     row = head.locator("#inbox tbody tr")
     expect(row).to_contain_text(people.body.name)
@@ -42,6 +43,8 @@ def test_submit_approve_return_fix_redline_approve(page, browser, live_server, p
     expect(head.locator(".messages")).to_contain_text("部门负责人审核通过")
     expect(head.locator("#report-status")).to_have_text("待主管主任审核")
     expect(head.locator("#main-nav").get_by_role("link", name="待办", exact=True)).to_be_visible()  # nothing left
+    head.locator("#main-nav").get_by_role("link", name="工作台").click()
+    expect(head.locator("#review-workspace")).to_contain_text("待办审核：0 份报告等待您审核")
 
     # The 主管主任 returns it with a comment on one table cell, picked by clicking it.
     login(director, people.director)
