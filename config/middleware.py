@@ -1,14 +1,17 @@
-"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, and the
-refusal of a request that found the database busy."""
+"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, redirects
+answered to htmx, and the refusal of a request that found the database busy."""
 
 import time
+from urllib.parse import urlencode, urlsplit
 
 import structlog
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = structlog.get_logger(__name__)
 
@@ -99,6 +102,34 @@ def busy_response(request) -> HttpResponse:
     response["Retry-After"] = "5"
     response["Cache-Control"] = "no-store"
     return response
+
+
+class HtmxRedirectMiddleware:
+    """A form posted by htmx that is answered with a redirect is sent there as a whole page (HX-Redirect).
+    htmx would follow the redirect itself and put the page it lands on inside the form: the login page
+    when the session has ended, the review page when the report changed meanwhile. A redirect to the
+    login page comes back to the page the form is on (HX-Current-URL), not to the address it posts to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.method == "POST" and request.headers.get("HX-Request") == "true"
+                and response.status_code in (301, 302, 303, 307, 308)):
+            location = response["Location"]
+            login = resolve_url(settings.LOGIN_URL)
+            current = request.headers.get("HX-Current-URL", "")
+            if urlsplit(location).path == login and url_has_allowed_host_and_scheme(
+                    current, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+                page = urlsplit(current)
+                location = f"{login}?{urlencode({'next': page.path + ('?' + page.query if page.query else '')})}"
+            # The same response: the cookies set on it (the messages, the session) go with it.
+            response.status_code = 204
+            del response["Location"]
+            response["HX-Redirect"] = location
+            response.content = b""
+        return response
 
 
 class DatabaseBusyMiddleware:

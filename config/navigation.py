@@ -34,6 +34,22 @@ NAV_ITEMS = [
 ]
 
 
+def badge_label(label: str, count: int) -> str:
+    return f"{label}（{count}）" if count else label
+
+
+def nav_id(url_name: str) -> str:
+    """The entry's element id, by which a fragment can update its badge (hx-swap-oob)."""
+    return "nav-" + url_name.replace(":", "-").replace("_", "-")
+
+
+def nav_badge(url_name: str, user) -> dict:
+    """One entry's id and label with its badge counted again, for a fragment that changed the count."""
+    item = next(i for i in NAV_ITEMS if i.url_name == url_name)
+    count = import_string(item.badge)(user) if item.badge else 0
+    return {"id": nav_id(url_name), "label": badge_label(item.label, count), "count": count}
+
+
 def is_fragment(request) -> bool:
     """An htmx request or a status poll: answered with a piece of a page, never the navigation."""
     return request.headers.get("HX-Request") == "true" or request.headers.get("X-Nianbao-Poll") == "1"
@@ -46,8 +62,8 @@ def nav_items(request) -> list[dict]:
         if item.perm is None or user.has_perm(item.perm):
             url = reverse(item.url_name)
             count = import_string(item.badge)(user) if item.badge else 0
-            label = f"{item.label}（{count}）" if count else item.label
-            items.append({"label": label, "url": url, "active": False})
+            items.append({"label": badge_label(item.label, count), "url": url, "active": False,
+                          "id": nav_id(item.url_name)})
     # The page belongs to the entry with the longest matching prefix (/district/years/ over /district/).
     current = max((i for i in items if request.path.startswith(i["url"])), key=lambda i: len(i["url"]), default=None)
     if current:

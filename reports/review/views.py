@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from config.navigation import is_fragment, nav_badge
 from reports.access import report_for
 from reports.errors import ReportError
 from reports.models import ReportEvent, ReportStatus
@@ -40,22 +41,15 @@ def inbox(request):
 def review_context(request, report, *, return_form=None, approve_form=None, assign_form=None) -> dict:
     comparison = request_comparison(request, report)  # read once: the warnings, the 年报体检, the document
     check = checked(comparison)
-    targets = selectors.target_choices(report.format)
-    initial = {"expected_status": report.status}
+    actions = _actions_context(request, report, approve_form=approve_form, return_form=return_form)
     last_return = selectors.last_return(report)
     last_submit = selectors.last_event(report, ReportEvent.Kind.SUBMITTED)
     resubmitted = bool(last_return and last_submit and last_submit.pk > last_return.pk)
-    can_approve = request.user.has_perm("review.approve_report", report)
     return {
         "report": report,
         "document_html": document_html(AnnualReportDocument(report, comparison.content)),
         "warnings": selectors.explained_warnings(report, check),
-        "can_approve": can_approve,
-        "can_return": request.user.has_perm("review.return_report", report),
-        "refusal": _refusal(request.user, report),
-        "approve_form": approve_form or ApproveForm(initial=initial),
-        "return_form": return_form or ReturnForm(initial=initial, targets=targets),
-        "targets": targets,
+        **actions,
         "last_return": last_return,
         "returned": report.status == ReportStatus.RETURNED and last_return is not None,
         "last_comments": selectors.comments_of(last_return),
@@ -63,7 +57,21 @@ def review_context(request, report, *, return_form=None, approve_form=None, assi
         "since": selectors.waiting_since(report),
         "level_one": (selectors.last_event(report, ReportEvent.Kind.APPROVED_HEAD)
                       if report.status == ReportStatus.PENDING_DIRECTOR else None),
-        **_deadlock_context(request, report, assign_form, can_approve=can_approve),
+        **_deadlock_context(request, report, assign_form, can_approve=actions["can_approve"]),
+    }
+
+
+def _actions_context(request, report, *, approve_form=None, return_form=None) -> dict:
+    """What the page's actions (includes/actions.html) show: the forms the viewer may use, or why none."""
+    targets = selectors.target_choices(report.format)
+    initial = {"expected_status": report.status}
+    return {
+        "can_approve": request.user.has_perm("review.approve_report", report),
+        "can_return": request.user.has_perm("review.return_report", report),
+        "refusal": _refusal(request.user, report),
+        "approve_form": approve_form or ApproveForm(initial=initial),
+        "return_form": return_form or ReturnForm(initial=initial, targets=targets),
+        "targets": targets,
     }
 
 
@@ -133,21 +141,43 @@ def withdraw(request, pk):
 @login_required
 @require_POST
 def approve(request, pk):
+    """审核通过. Posted by htmx (the review page's form), it is answered in place: a reviewer approving a
+    burst of reports does not wait for the whole page to be built again after each (approve_in_place)."""
     report = report_for(request, pk, "review.view_review")
+    in_place = is_fragment(request)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         reason = refusal(request.user, "approve", report)
         if form.stale or reason:
             messages.error(request, reason or "页面已过期，请刷新后重试。")
-            return redirect("review:report", pk=report.pk)
+            return redirect("review:report", pk=report.pk)  # for htmx: the page whole (HtmxRedirectMiddleware)
         # A point not ticked or no opinion: say which, keep what was ticked and typed.
         messages.error(request, "审核通过未执行：" + "；".join(e for errors in form.errors.values() for e in errors))
+        if in_place:
+            return render(request, "reports/review/includes/approve_refused.html",
+                          {"report": report, "approve_form": form})
         context = review_context(request, report, approve_form=form)
         return render(request, "reports/review/review.html", context, status=400)
-    _act(request, report, services.report_approve, f"{report.state.level_label}通过。",
-         comment=form.cleaned_data["comment"], confirmed=form.cleaned_data["points"],
-         expected_status=form.cleaned_data["expected_status"])
-    return redirect("review:report", pk=report.pk)
+    done = _act(request, report, services.report_approve, f"{report.state.level_label}通过。",
+                comment=form.cleaned_data["comment"], confirmed=form.cleaned_data["points"],
+                expected_status=form.cleaned_data["expected_status"])
+    if not (done and in_place):
+        return redirect("review:report", pk=report.pk)  # refused: the page whole, saying why
+    return approve_in_place(request, report)
+
+
+def approve_in_place(request, report):
+    """The review page's actions built again for the report as it now is, the rest of the page updated
+    out of band (the message, the status, the timeline, the 待办 badge): what a reload would change."""
+    report.refresh_from_db(fields=["status"])  # what the approval changed; the body and year stay read
+    response = render(request, "reports/review/includes/approved.html", {
+        "report": report,
+        **_actions_context(request, report),
+        "waiting": nav_badge("review:inbox", request.user) if request.user.has_perm("agencies.review_reports") else None,
+    })
+    response["HX-Retarget"] = "#review-actions"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required

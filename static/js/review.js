@@ -2,6 +2,34 @@
  * table cell of the document as a comment's target by clicking it. No inline script (CSP). */
 (function () {
   "use strict";
+  var SERVER_FAILED = "审核通过未执行：服务器暂时无法处理，请稍后再点“审核通过”。已勾选的事项和填写的意见都还在。";
+  var PAGE_EXPIRED = "审核通过未执行：页面已过期（可能已在其他窗口退出或重新登录），请刷新页面后重试。";
+
+  /* 审核通过 done in place (htmx): the keyboard goes on to the inbox; a failed request says so and
+   * leaves the form as it was (the ticks and the opinion are kept in the page). */
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var next = document.querySelector("#review-next a");
+    if (next && event.detail.target && event.detail.target.id === "review-actions") next.focus();
+    if (!document.getElementById("comment-rows")) {
+      document.querySelectorAll("#review-document td.comment-pickable").forEach(function (cell) {
+        cell.classList.remove("comment-pickable");
+        cell.removeAttribute("tabindex");
+        cell.removeAttribute("title");
+      });
+    }
+  });
+  function failed(event) {
+    if (!event.detail.elt || event.detail.elt.id !== "approve-form") return;
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger";
+    alert.textContent = event.detail.xhr && event.detail.xhr.status === 403 ? PAGE_EXPIRED : SERVER_FAILED;
+    box.replaceChildren(alert);
+  }
+  document.body.addEventListener("htmx:responseError", failed);
+  document.body.addEventListener("htmx:sendError", failed);
+
   var rows = document.getElementById("comment-rows");
   var addButton = document.getElementById("add-comment");
   if (!rows) return;
@@ -51,6 +79,7 @@
     cell.tabIndex = 0;
     cell.title = "点击为此单元格写意见";
     function pick() {
+      if (!rows.isConnected) return;  // the return form is gone (approved in place)
       var row = firstFreeRow();
       if (!row) return;
       var select = row.querySelector("select");

@@ -151,3 +151,42 @@ def test_the_action_pages(client, report, people, cast, state, action, url_name,
     else:
         page = response.content.decode()
         assert response.status_code == 200 and 'class="alert alert-danger"' in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", [S.PENDING_HEAD, S.PENDING_DIRECTOR])
+def test_approving_in_place_for_every_role(client, report, people, cast, state, role):
+    """审核通过 posted by the page's htmx: the allowed approve and get the page's new actions; anyone
+    else is sent to a whole page (HX-Redirect: the login page, back to this one, or the review page
+    saying why) or gets the 404 of another body; nothing changes for them."""
+    bring_to(report, state, people, cast)
+    before = snapshot(report)
+    if role != "anonymous":
+        client.force_login(cast[role])
+    page_url = f"http://testserver{reverse('review:report', args=[report.pk])}"
+    response = client.post(reverse("review:approve", args=[report.pk]), {
+        "expected_status": state, "comment": "经保密审查，同意。", "points": list(ALL_POINTS),
+    }, headers={"HX-Request": "true", "HX-Current-URL": page_url})
+    if role in ALLOWED[(state, "approve")]:
+        assert snapshot(report)[0] == TARGET[(state, "approve")]
+        assert response.status_code == 200 and response["HX-Retarget"] == "#review-actions"
+        assert "审核通过。" in response.content.decode()
+        return
+    assert snapshot(report) == before
+    if role == "other_body":
+        assert response.status_code == 404
+        return
+    assert response.status_code == 204 and "HX-Retarget" not in response
+    if role == "anonymous":
+        assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next=%2Freview%2F{report.pk}%2F"
+    else:
+        assert response["HX-Redirect"] == reverse("review:report", args=[report.pk])
+        shown = client.get(response["HX-Redirect"]).content.decode()
+        assert 'class="alert alert-danger"' in shown, shown[shown.index('id="messages"'):][:600]
+
+
+def test_a_login_redirect_for_htmx_never_returns_to_another_site(client, report):
+    response = client.post(reverse("review:approve", args=[report.pk]), {}, headers={
+        "HX-Request": "true", "HX-Current-URL": "https://evil.example/phish/"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next=/review/{report.pk}/approve/"
