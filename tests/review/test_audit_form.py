@@ -89,6 +89,25 @@ def test_the_form_refuses_a_missing_point_and_keeps_what_was_typed(client, repor
     assert PyQuery(response.content.decode())("#secrecy-points input:checked").length == len(POINTS)
 
 
+def test_in_place_the_form_alone_comes_back_with_what_was_typed(client, report, people):
+    """Posted by htmx: only the 审核通过 form is answered (the return form beside it, maybe half written,
+    is not replaced), with the error by the points and the message out of band; nothing changes."""
+    report_submit(report=report, by=people.filler)
+    client.force_login(people.head)
+    response = client.post(reverse("review:approve", args=[report.pk]), {
+        "expected_status": S.PENDING_HEAD, "comment": "数据已核对。", "points": list(ALL_POINTS[:2])},
+        headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Retarget" not in response
+    page = PyQuery(response.content.decode())
+    assert page("form#approve-form").length == 1 and page("#return-form").length == 0 and page("nav").length == 0
+    assert "尚未确认" in page("#messages[hx-swap-oob=true]").text()
+    assert "不含内部事务信息、过程性信息" in page("#secrecy-error").text()
+    assert page("#secrecy-points input:checked").map(lambda i, e: e.get("value")) == list(ALL_POINTS[:2])
+    assert page("textarea[name=comment]").text() == "数据已核对。"
+    report.refresh_from_db()
+    assert report.status == S.PENDING_HEAD
+
+
 def test_the_audit_form_of_each_version_holds_its_own_approvals(published, people, tmp_path):
     head_event = published.events.get(kind=E.APPROVED_HEAD)
     director_event = published.events.get(kind=E.APPROVED_DIRECTOR)
