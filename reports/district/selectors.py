@@ -14,11 +14,11 @@ from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import BodyKind, Role, RoleAssignment
+from agencies.models import BodyKind, Role
 from config.forms import search_text
 
 from ..models import AnnualReport, ReportEvent, ReportingYear, ReportStatus
-from ..review.selectors import review_deadlocks
+from ..review.selectors import holders_of, review_deadlocks
 from ..workflow import HOLDER_ROLE, NOT_SUBMITTED
 
 S = ReportStatus
@@ -149,27 +149,15 @@ def _reports(reporting_year: ReportingYear):
     )
 
 
-def _holders(reporting_year: ReportingYear, body_ids) -> dict[tuple[int, str], list[str]]:
-    today = timezone.localdate()
-    holders: dict[tuple[int, str], list[str]] = {}
-    for body_id, role, name, username in (
-        RoleAssignment.objects.current(today)
-        .filter(body_id__in=body_ids, role__in=[Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR], user__is_active=True)
-        .order_by("user__full_name")
-        .values_list("body_id", "role", "user__full_name", "user__username")
-    ):
-        holders.setdefault((body_id, role), []).append(name or username)
-    return holders
-
-
 def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None = None) -> Board:
     filters = filters or BoardFilters()
     today = timezone.localdate()
     reports = list(_reports(reporting_year))
-    holders = _holders(reporting_year, [r["body_id"] for r in reports])
+    # Who holds each body's roles: named on the board, and asked by the deadlock check (one query).
+    holders = holders_of({r["body_id"] for r in reports}, [Role.FILLER, Role.DEPT_HEAD, Role.DIRECTOR])
     days_to_deadline = (reporting_year.deadline - today).days
     overview = reverse("reports:overview", args=[0]).rsplit("0/", 1)[0]
-    stuck = review_deadlocks((r["pk"], r["status"], r["body_id"]) for r in reports)
+    stuck = review_deadlocks(((r["pk"], r["status"], r["body_id"]) for r in reports), holders=holders)
     rows = []
     for r in reports:
         status, last = r["status"], r["last_activity"]
@@ -181,7 +169,7 @@ def progress_board(reporting_year: ReportingYear, filters: BoardFilters | None =
             report_id=r["pk"], status=status, body_name=r["body_name"], body_code=r["body__code"],
             body_kind=r["body__kind"], current_name=r["body__name"],
             holder_role=ROLE_LABELS[role] if role else "",
-            holders=holders.get((r["body_id"], role), []) if role else [],
+            holders=[name for _, name in holders.get((r["body_id"], role), [])] if role else [],
             stuck=stuck[r["pk"]].message if r["pk"] in stuck else "",
             state_since=since,
             days_in_state=max((today - timezone.localdate(since)).days, 0),

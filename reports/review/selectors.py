@@ -255,7 +255,8 @@ def _holders(body_ids, roles, day):
 _BODY_HOLDERS = CompiledQuery(lambda role, body, day: _holders([body], [role], day))
 
 
-def _holders_of(body_ids, roles) -> dict[tuple[int, str], list[tuple[int, str]]]:
+def holders_of(body_ids, roles) -> dict[tuple[int, str], list[tuple[int, str]]]:
+    """{(body id, role): [(user id, name), …]}: who holds each role of each body today, by name."""
     body_ids, roles, day = list(body_ids), list(roles), timezone.localdate()
     if len(body_ids) == 1 and len(roles) == 1:
         rows = _BODY_HOLDERS.rows(roles[0], body=body_ids[0], day=day)
@@ -275,13 +276,13 @@ def review_deadlock(report: AnnualReport) -> Deadlock | None:
     if report.status == S.PENDING_DIRECTOR and (approver := level_one_approver(report)) is not None:
         aside.add(approver)
     role = HOLDER_ROLE[report.status]
-    holders = _holders_of([report.body_id], [role]).get((report.body_id, role), [])
+    holders = holders_of([report.body_id], [role]).get((report.body_id, role), [])
     return _deadlock(report.status, holders, aside, designated_reviewer(report))
 
 
-def review_deadlocks(rows) -> dict[int, Deadlock]:
-    """For the board: {report id: Deadlock} among `rows` ((report id, status, body id)), in three
-    queries whatever their number."""
+def review_deadlocks(rows, *, holders=None) -> dict[int, Deadlock]:
+    """For the board: {report id: Deadlock} among `rows` ((report id, status, body id)), in two
+    queries whatever their number; one if the caller read the bodies' `holders` (holders_of) already."""
     rows = [(pk, status, body_id) for pk, status, body_id in rows if status in REVIEW_STATUSES]
     if not rows:
         return {}
@@ -302,7 +303,8 @@ def review_deadlocks(rows) -> dict[int, Deadlock]:
             designee[report_id] = None  # a designation holds for the state it was made in
         if kind == E.REVIEWER_ASSIGNED:
             designee[report_id] = (data or {}).get("reviewer")
-    holders = _holders_of({b for _, _, b in rows}, {HOLDER_ROLE[s] for _, s, _ in rows})
+    if holders is None:
+        holders = holders_of({b for _, _, b in rows}, {HOLDER_ROLE[s] for _, s, _ in rows})
     out = {}
     for pk, status, body_id in rows:
         standing = authors[pk] | (level_one[pk] if status == S.PENDING_DIRECTOR else set())

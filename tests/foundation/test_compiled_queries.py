@@ -13,7 +13,7 @@ from agencies.selectors import user_roles
 from config.compiled import CompiledQuery
 from reports.review.models import Notification
 from reports.review.notifications import unread_count
-from reports.review.selectors import _holders, _holders_of
+from reports.review.selectors import _holders, holders_of
 from tests.factories import BodyFactory, RoleAssignmentFactory, UserFactory
 from tests.report_factories import AnnualReportFactory
 
@@ -63,12 +63,12 @@ def test_one_bodys_holders_are_those_of_the_general_query(people):
     RoleAssignmentFactory(user=second, role="dept_head", body=people.body)
     RoleAssignmentFactory(user=UserFactory(is_active=False), role="dept_head", body=people.body)
     for body_id, role in ((people.body.pk, "dept_head"), (people.body.pk, "director"), (people.other_body.pk, "filler")):
-        one = _holders_of([body_id], [role])
+        one = holders_of([body_id], [role])
         general = {}
         for b, r, pk, name, username in _holders([body_id], [role], today):
             general.setdefault((b, r), []).append((pk, name or username))
         assert one == general
-    assert (second.pk, second.username) in _holders_of([people.body.pk], ["dept_head"])[(people.body.pk, "dept_head")]
+    assert (second.pk, second.username) in holders_of([people.body.pk], ["dept_head"])[(people.body.pk, "dept_head")]
 
 
 def test_each_call_puts_its_own_values_in_and_compiles_once(people):
