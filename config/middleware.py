@@ -105,30 +105,41 @@ def busy_response(request) -> HttpResponse:
 
 
 class HtmxRedirectMiddleware:
-    """A form posted by htmx that is answered with a redirect is sent there as a whole page (HX-Redirect).
-    htmx would follow the redirect itself and put the page it lands on inside the form: the login page
-    when the session has ended, the review page when the report changed meanwhile. A redirect to the
-    login page comes back to the page the form is on (HX-Current-URL), not to the address it posts to."""
+    """Redirects answered to htmx, which would follow them itself and put the page it lands on inside
+    the element that asked.
+
+    - A form posted by htmx goes there as a whole page (HX-Redirect): the review page saying why an
+      approval was refused, or the login page when the session has ended; the login then comes back
+      to the page the form is on (HX-Current-URL, this host only), not to the address it posts to.
+    - A piece the page asks for by itself (the status poll) after the session ended gets nothing to
+      swap (204): the page and whatever was typed in it stay; the next action meets the login.
+    """
+
+    REDIRECTS = (301, 302, 303, 307, 308)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (request.method == "POST" and request.headers.get("HX-Request") == "true"
-                and response.status_code in (301, 302, 303, 307, 308)):
-            location = response["Location"]
-            login = resolve_url(settings.LOGIN_URL)
+        if request.headers.get("HX-Request") != "true" or response.status_code not in self.REDIRECTS:
+            return response
+        location = response["Location"]
+        login = resolve_url(settings.LOGIN_URL)
+        to_login = urlsplit(location).path == login
+        if request.method != "POST" and not to_login:
+            return response
+        if request.method == "POST":
             current = request.headers.get("HX-Current-URL", "")
-            if urlsplit(location).path == login and url_has_allowed_host_and_scheme(
+            if to_login and url_has_allowed_host_and_scheme(
                     current, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
                 page = urlsplit(current)
                 location = f"{login}?{urlencode({'next': page.path + ('?' + page.query if page.query else '')})}"
-            # The same response: the cookies set on it (the messages, the session) go with it.
-            response.status_code = 204
-            del response["Location"]
             response["HX-Redirect"] = location
-            response.content = b""
+        # The same response, so that the cookies set on it (the messages, the session) go with it.
+        response.status_code = 204
+        del response["Location"]
+        response.content = b""
         return response
 
 

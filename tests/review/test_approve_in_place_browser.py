@@ -3,6 +3,8 @@ new page after each. The page is the same page (nothing reloaded), and what a re
 changed is changed: the message, the status, the timeline, the 待办 badge; a half-written return
 stays; a report changed by someone else, or a server that cannot answer, is said so."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -131,6 +133,15 @@ def test_a_session_ended_meanwhile_leads_to_the_login_page_and_back_to_the_repor
     head = login(page, people.head)
     head.goto(f"{live_server.url}/review/{report.pk}/")
     head.context.clear_cookies(name="sessionid")  # the session has ended (idle too long)
+    form = head.get_by_role("form", name="审核通过")
+    form.get_by_label("审核意见").fill("同意。")
+    # The status badge asks by itself meanwhile: it is left as it is, and so is what was typed.
+    with head.expect_response(re.compile(r"/review/\d+/status/")) as poll:
+        pass
+    assert poll.value.status == 204
+    expect(head.locator("#report-status")).to_have_text("待部门负责人审核")
+    expect(head.get_by_role("heading", name="登录年报系统")).to_have_count(0)
+    expect(form.get_by_label("审核意见")).to_have_value("同意。")
     approve_on_page(head, "同意。")
     expect(head.get_by_role("heading", name="登录年报系统")).to_be_visible()  # the whole page, not in the form
     head.get_by_label("用户名").fill(people.head.username)

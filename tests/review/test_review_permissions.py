@@ -190,3 +190,13 @@ def test_a_login_redirect_for_htmx_never_returns_to_another_site(client, report)
         "HX-Request": "true", "HX-Current-URL": "https://evil.example/phish/"})
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next=/review/{report.pk}/approve/"
+
+
+def test_the_status_poll_after_the_session_ended_swaps_nothing(client, report):
+    """The review page's status badge asks by itself (htmx, every few seconds); once the session has
+    ended it gets nothing to put in the badge's place (not the login page), and no redirect."""
+    url = reverse("review:status", args=[report.pk])
+    response = client.get(url, headers={"HX-Request": "true", "X-Nianbao-Poll": "1"})
+    assert response.status_code == 204 and not response.content
+    assert "Location" not in response and "HX-Redirect" not in response
+    assert client.get(url).status_code == 302  # without htmx: the login page, as any page
