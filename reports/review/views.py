@@ -20,7 +20,7 @@ from reports.models import ReportEvent, ReportStatus
 from reports.publishing.document import AnnualReportDocument
 from reports.publishing.document_html import document_html
 from reports.summary.comparison import checked, request_comparison
-from reports.timeline import read_timeline
+from reports.timeline import forget_timeline, read_timeline
 from reports.workflow import REVIEW_STATUSES
 
 from . import auditform, export, selectors, services
@@ -168,10 +168,13 @@ def approve(request, pk):
 
 def approve_in_place(request, report):
     """The review page's actions built again for the report as it now is, the rest of the page updated
-    out of band (the message, the status, the timeline, the 待办 badge): what a reload would change."""
+    out of band (the message, the status and since when, the timeline, the 待办 badge): what a reload would change."""
     report.refresh_from_db(fields=["status"])  # what the approval changed; the body and year stay read
+    forget_timeline(report)  # read before the approval, if at all: read again with it
+    read_timeline(report)  # the timeline and since when the report is in its new state, from one read
     response = render(request, "reports/review/includes/approved.html", {
         "report": report,
+        "since": selectors.waiting_since(report),
         **_actions_context(request, report),
         "waiting": nav_badge("review:inbox", request.user) if request.user.has_perm("agencies.review_reports") else None,
     })

@@ -4,8 +4,12 @@ changed is changed: the message, the status, the timeline, the 待办 badge; a h
 stays; a report changed by someone else, or a server that cannot answer, is said so."""
 
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.models import ReportStatus
@@ -20,8 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def two_waiting(people, report):
-    """Two reports of the body waiting for its 部门负责人: the 2025 report, submitted, and a 2024 one."""
-    report_submit(report=report, by=people.filler)
+    """Two reports of the body waiting for its 部门负责人: the 2025 report, submitted two hours ago (so
+    that since when it waits changes visibly when it is approved), and a 2024 one."""
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=True):
+        report_submit(report=report, by=people.filler)
     older = AnnualReportFactory(body=people.body, reporting_year__district=people.district,
                                 reporting_year__year=2024, submitted=True)
     return report, older
@@ -60,7 +66,10 @@ def test_a_reviewer_approves_in_place_and_goes_on_to_the_next_report(page, peopl
 
     approve_on_page(head, "数据已核对，经保密审查，同意。")
     expect(head.locator(".messages")).to_have_text("部门负责人审核通过。")
-    expect(head.locator("#report-status")).to_have_text("待主管主任审核")
+    expect(head.locator("#report-status")).to_have_text("待主管主任审核")  # since when: now, no longer 2 hours ago
+    approved_at = report.events.get(kind="approved_head").created_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    expect(head.locator("#review-since")).to_have_text(f" · 自{approved_at:%Y}年{approved_at.month}月{approved_at.day}日 "
+                                                       f"{approved_at:%H:%M}起")
     expect(head.locator("#timeline-table tbody tr").last).to_contain_text("数据已核对，经保密审查，同意。")  # oldest first
     expect(head.get_by_role("form", name="审核通过")).to_have_count(0)
     expect(head.get_by_role("form", name="退回修改")).to_have_count(0)
