@@ -57,7 +57,7 @@ def board_rows_html(rows: list[BoardRow], scores: dict | None = None, *, computi
     scores = scores or {}
     return mark_safe("\n".join(  # noqa: S308 - every row is built by format_escaped, which escapes
         format_escaped(ROW, mark_safe(' class="table-danger overdue"') if row.overdue else "", row.href,
-                    row.body_name, row.status, row.status_label, _score(row, scores, computing), _holder(row),
-                    row.days_in_state, row.last_text, _deadline(row))
+                       row.body_name, row.status, row.status_label, _score(row, scores, computing), _holder(row),
+                       row.days_in_state, row.last_text, _deadline(row))
         for row in rows
     ))

@@ -168,7 +168,8 @@ def approve(request, pk):
 
 def approve_in_place(request, report):
     """The review page's actions built again for the report as it now is, the rest of the page updated
-    out of band (the message, the status and since when, the timeline, the 待办 badge): what a reload would change."""
+    out of band (the message, the status and since when, the timeline, the 待办 badge): what a reload would
+    change for the approver. The level-one summary a reload adds is for the 主管主任, who opens the page."""
     report.refresh_from_db(fields=["status"])  # what the approval changed; the body and year stay read
     forget_timeline(report)  # read before the approval, if at all: read again with it
     read_timeline(report)  # the timeline and since when the report is in its new state, from one read
