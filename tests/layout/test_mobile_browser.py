@@ -143,6 +143,8 @@ def test_every_page_of_filling_in_fits_a_phone(page, live_server, people, login,
     toggler = page.locator(".app-header .navbar-toggler")
     nav = open_nav_from_the_keyboard(page, toggler)
     nav.get_by_role("link", name="年度报告").click()
+    # Measured once the list has loaded: between two documents there is no documentElement to measure.
+    expect(page.get_by_role("heading", level=1)).to_have_text("年度报告")
     assert_fits(page, "年度报告")
     assert_one_line(page.locator("thead th", has_text="操作").first, "年度报告 操作")
     year = page.locator("section", has=page.get_by_role("heading", name=re.compile("^2025年度")))
@@ -165,11 +167,14 @@ def test_every_page_of_filling_in_fits_a_phone(page, live_server, people, login,
                 assert_row_labels_stay_in_view(page, wrapper, title)
                 assert_fits(page, f"{title}（表格横向滚动后）")
         page.get_by_role("link", name="返回概览").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(draft.title)
 
     page.get_by_role("link", name="预览全文").click()
+    expect(page).to_have_url(re.compile(r"/preview/$"))  # its heading is the overview's
     expect(page.get_by_role("heading", level=1)).to_have_text(draft.title)
     assert_fits(page, "预览")
     page.go_back()
+    expect(page).to_have_url(re.compile(rf"/reports/{draft.pk}/$"))
     page.get_by_role("link", name="上传填好的统计表").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("上传填好的统计表")
     assert_fits(page, "上传统计表")
