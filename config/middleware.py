@@ -1,17 +1,22 @@
-"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, redirects
-answered to htmx, and the refusal of a request that found the database busy."""
+"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, a form posted
+after the session ended, a form's address opened as a page, redirects answered to htmx, and the refusal
+of a request that found the database busy."""
 
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import structlog
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.http import view_methods
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +41,11 @@ def is_poll(request) -> bool:
     """A request the page makes by itself (the render status every 2 s, status fragments): it is not
     the person's activity, so it must not keep an idle session alive."""
     return request.headers.get(POLL_HEADER) == "1"
+
+
+def session_ended_text() -> str:
+    """How the end of an idle session is said, wherever a person meets it."""
+    return f"登录已过期（超过{settings.SESSION_COOKIE_AGE // 60}分钟没有操作）"
 
 
 class IdleSessionMiddleware(SessionMiddleware):
@@ -104,38 +114,98 @@ def busy_response(request) -> HttpResponse:
     return response
 
 
-class HtmxRedirectMiddleware:
-    """Redirects answered to htmx, which would follow them itself and put the page it lands on inside
-    the element that asked.
+REDIRECTS = (301, 302, 303, 307, 308)
 
-    - A form posted by htmx goes there as a whole page (HX-Redirect): the review page saying why an
-      approval was refused, or the login page when the session has ended; the login then comes back
-      to the page the form is on (HX-Current-URL, this host only), not to the address it posts to.
-    - A piece the page asks for by itself (the status poll) after the session ended gets nothing to
-      swap (204): the page and whatever was typed in it stay; the next action meets the login.
-    """
 
-    REDIRECTS = (301, 302, 303, 307, 308)
+def _login_path() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+def form_page(request) -> str | None:
+    """The page a posted form is on (htmx's HX-Current-URL, else the Referer), if it is a page of this
+    host that can be opened again: not another site, not an address that only takes POST."""
+    source = request.headers.get("HX-Current-URL" if request.headers.get("HX-Request") == "true" else "Referer", "")
+    if not source or not url_has_allowed_host_and_scheme(
+            source, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return None
+    page = urlsplit(source)
+    if page.path == _login_path() or not opens_on_get(page.path):
+        return None
+    return page.path + ("?" + page.query if page.query else "")
+
+
+def opens_on_get(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    methods = view_methods(match.func)
+    return methods is None or "GET" in methods
+
+
+class SignInAgainMiddleware:
+    """A form posted after the session ended: login_required sends it to the login page with next = the
+    address the form posts to, which only takes POST, so after signing in the browser opened a blank
+    405. Here the login comes back to the page the form is on instead (form_page; else the login's
+    default, the workspace) and says that the action was not done: the page's own script puts back what
+    was typed there (static/js/review.js). Inside MessageMiddleware, so that the message is stored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or response.status_code not in self.REDIRECTS:
+        if request.method != "POST" or response.status_code not in REDIRECTS or request.user.is_authenticated:
             return response
-        location = response["Location"]
-        login = resolve_url(settings.LOGIN_URL)
-        to_login = urlsplit(location).path == login
-        if request.method != "POST" and not to_login:
+        target = urlsplit(response["Location"])
+        if target.path != _login_path() or parse_qs(target.query).get("next") != [request.get_full_path()]:
+            return response  # not login_required's redirect of this very request
+        page = form_page(request)
+        response["Location"] = target.path + (f"?{urlencode({'next': page})}" if page else "")
+        messages.warning(request, f"{session_ended_text()}，刚才的操作没有执行。请重新登录后再操作一次。")
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a form's POST, opened as a page (typed, bookmarked, or the address of
+    a form's answer): a page that says so and leads on, instead of Django's empty 405."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method != "GET" or response.content:
+            return response
+        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        page = render(request, "405.html", {"parent": parent if parent != "/" and opens_on_get(parent) else None},
+                      status=405)
+        page["Allow"] = response["Allow"]
+        return page
+
+
+class HtmxRedirectMiddleware:
+    """Redirects answered to htmx, which would follow them itself and put the page it lands on inside
+    the element that asked.
+
+    - A form posted by htmx goes there as a whole page (HX-Redirect): the review page saying why an
+      approval was refused, or the login page when the session has ended (which comes back to the page
+      the form is on: SignInAgainMiddleware).
+    - A piece the page asks for by itself (the status poll) after the session ended gets nothing to
+      swap (204): the page and whatever was typed in it stay; the next action meets the login.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code not in REDIRECTS:
             return response
         if request.method == "POST":
-            current = request.headers.get("HX-Current-URL", "")
-            if to_login and url_has_allowed_host_and_scheme(
-                    current, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-                page = urlsplit(current)
-                location = f"{login}?{urlencode({'next': page.path + ('?' + page.query if page.query else '')})}"
-            response["HX-Redirect"] = location
+            response["HX-Redirect"] = response["Location"]
+        elif urlsplit(response["Location"]).path != _login_path():
+            return response
         # The same response, so that the cookies set on it (the messages, the session) go with it.
         response.status_code = 204
         del response["Location"]

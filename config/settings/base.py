@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.SignInAgainMiddleware",  # inside MessageMiddleware: its message is stored
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.PasswordChangeRequiredMiddleware",

@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass, field
 from functools import cache, wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
@@ -21,6 +20,8 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from config.middleware import session_ended_text
 
 from ..access import report_for
 from ..errors import ReportError, ReportLocked
@@ -35,8 +36,7 @@ from ..typed import TEXT_LIMIT
 
 
 def _signed_out_message() -> str:
-    minutes = settings.SESSION_COOKIE_AGE // 60
-    return f"登录已过期（超过{minutes}分钟没有操作）。您输入的内容已暂存在本机浏览器中，重新登录后会自动保存。"
+    return f"{session_ended_text()}。您输入的内容已暂存在本机浏览器中，重新登录后会自动保存。"
 
 
 def _wants_json(request) -> bool:
@@ -144,7 +144,7 @@ def _section_context(request, report, key, *, typed=None, errors=None, version=N
         "missing_carry": report.carry_over_note if key in ("s2", "s3") else "",
         "section_comments": comments.get(key, []),
         "conflicts": conflicts or [], "conflict_message": conflict_message,
-        "text_limit": TEXT_LIMIT, "login_url": _login_url(), "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "text_limit": TEXT_LIMIT, "login_url": _login_url(), "session_ended": session_ended_text(),
     }
 
 

@@ -1,0 +1,101 @@
+"""The session ended while a person was on a page (idle more than 30 minutes, a return reason half
+written): pressing the page's button leads to the login page, which says the action was not done;
+signing in comes back to that page (not to a blank page at the form's address), with what was typed
+put back, and the same button then does it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import ReportStatus
+from reports.review.secrecy import POINTS
+from reports.review.services import report_submit
+from tests.factories import DEFAULT_PASSWORD
+from tests.review.conftest import CELL
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ENDED = "登录已过期（超过30分钟没有操作），刚才的操作没有执行。请重新登录后再操作一次。"
+PUT_BACK = "已恢复您登录前填写的内容（尚未提交），请核对后再点一次按钮。"
+
+
+def sign_in_again(page, user):
+    expect(page.get_by_role("heading", name="登录年报系统")).to_be_visible()
+    expect(page.locator(".messages")).to_have_text(ENDED)
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_a_return_written_while_the_session_ended_is_put_back_after_signing_in(page, live_server, people, login,
+                                                                                report):
+    report_submit(report=report, by=people.filler)
+    login(page, people.head)
+    page.get_by_role("link", name="待办（1）").click()
+    page.locator("#inbox").get_by_role("link", name="审核").click()
+    form = page.get_by_role("form", name="退回修改")
+    form.get_by_label("退回理由").fill("第二十条的数字与去年相差太大，请核实。")
+    page.locator(f'#review-document td[data-cell="{CELL}"]').click()  # the cell becomes the first comment's
+    form.get_by_label("意见内容 1").fill("本年处理决定数量请与台账核对。")
+    form.get_by_role("button", name="添加一条意见").click()
+    form.get_by_label("意见位置 2").select_option(index=1)  # a section
+    section = form.get_by_label("意见位置 2").input_value()
+    form.get_by_label("意见内容 2").fill("另附说明。")
+    page.context.clear_cookies(name="sessionid")  # idle too long: the session has ended
+
+    form.get_by_role("button", name="退回修改").click()
+    sign_in_again(page, people.head)
+    expect(page).to_have_url(f"{live_server.url}/review/{report.pk}/")
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    expect(form.get_by_label("退回理由")).to_have_value("第二十条的数字与去年相差太大，请核实。")
+    expect(form.get_by_label("意见位置 1")).to_have_value(CELL)
+    expect(form.get_by_label("意见内容 1")).to_have_value("本年处理决定数量请与台账核对。")
+    expect(form.get_by_label("意见位置 2")).to_have_value(section)
+    expect(form.get_by_label("意见内容 2")).to_have_value("另附说明。")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING_HEAD  # nothing was done meanwhile
+
+    form.get_by_role("button", name="退回修改").click()
+    expect(page.locator(".messages")).to_have_text("已退回填报人修改。")
+    expect(page.locator("#report-status")).to_have_text("退回修改")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert [c.text for c in report.review_comments.order_by("pk")] == ["本年处理决定数量请与台账核对。", "另附说明。"]
+    page.reload()  # what was put back is put back once
+    expect(page.locator(".messages")).not_to_contain_text(PUT_BACK)
+
+
+def test_an_approval_in_place_keeps_its_ticks_and_opinion_through_the_login(page, live_server, people, login,
+                                                                          report):
+    report_submit(report=report, by=people.filler)
+    login(page, people.head)
+    page.goto(f"{live_server.url}/review/{report.pk}/")
+    form = page.get_by_role("form", name="审核通过")
+    for point in POINTS:
+        form.get_by_label(point.label).check()
+    form.get_by_label("审核意见").fill("同意公开。")
+    page.context.clear_cookies(name="sessionid")
+    form.get_by_role("button", name="审核通过").click()
+    sign_in_again(page, people.head)
+    expect(page).to_have_url(f"{live_server.url}/review/{report.pk}/")
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    for point in POINTS:
+        expect(form.get_by_label(point.label)).to_be_checked()
+    expect(form.get_by_label("审核意见")).to_have_value("同意公开。")
+    form.get_by_role("button", name="审核通过").click()
+    expect(page.locator(".messages")).to_have_text("部门负责人审核通过。")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING_DIRECTOR
+
+
+def test_a_submission_after_the_session_ended_comes_back_to_the_overview(page, live_server, people, login,
+                                                                          report):
+    login(page, people.filler)
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="提交审核").click()
+    sign_in_again(page, people.filler)
+    expect(page).to_have_url(f"{live_server.url}/reports/{report.pk}/")  # not a blank page at …/submit/
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.locator(".messages")).to_contain_text("报告已提交")
