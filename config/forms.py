@@ -69,6 +69,7 @@ class ActionForm(forms.Form):
         self.helper.form_action = action
         self.helper.form_method = "post"
         self.helper.form_id = form_id
+        self.helper.attrs = {"data-keep-typed": ""}  # put back after a login (static/js/keep-typed.js)
         self.set_submit_label(self.submit_label)
 
     def set_submit_label(self, label: str) -> None:

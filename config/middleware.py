@@ -147,8 +147,8 @@ class SignInAgainMiddleware:
     """A form posted after the session ended: login_required sends it to the login page with next = the
     address the form posts to, which only takes POST, so after signing in the browser opened a blank
     405. Here the login comes back to the page the form is on instead (form_page; else the login's
-    default, the workspace) and says that the action was not done: the page's own script puts back what
-    was typed there (static/js/review.js). Inside MessageMiddleware, so that the message is stored."""
+    default, the workspace) and says that the action was not done; a form marked data-keep-typed is put back
+    as it was sent (static/js/keep-typed.js). Inside MessageMiddleware, so that the message is stored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -162,7 +162,8 @@ class SignInAgainMiddleware:
             return response  # not login_required's redirect of this very request
         page = form_page(request)
         response["Location"] = target.path + (f"?{urlencode({'next': page})}" if page else "")
-        messages.warning(request, f"{session_ended_text()}，刚才的操作没有执行。请重新登录后再操作一次。")
+        messages.warning(request, f"{session_ended_text()}，刚才的操作没有执行。请重新登录后再操作一次。",
+                         extra_tags="session-ended")  # the page's script keeps what was typed: keep-typed.js
         return response
 
 

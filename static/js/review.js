@@ -34,71 +34,14 @@
   var addButton = document.getElementById("add-comment");
   var MAX = 20;
 
-  /* What was typed in 审核通过 and 退回修改 is kept in this tab when the form is sent, and put back when
-   * the page is opened again for the same state of the report: a session that ended meanwhile sends
-   * the form to the login page, which comes back here (config/middleware.py SignInAgainMiddleware).
-   * Every load forgets it; an answer done in place (htmx) too. */
-  var KEPT = ["approve-form", "return-form"];
-  function keptKey(form) { return "nianbao:typed:" + form.getAttribute("action"); }
-  function keep(form) {
-    var entries = [];
-    new FormData(form).forEach(function (value, name) {
-      if (name !== "csrfmiddlewaretoken" && name !== "expected_status") entries.push([name, value]);
+  /* What was typed is put back after a login (static/js/keep-typed.js): a row for each kept comment. */
+  var returnForm = document.getElementById("return-form");
+  if (returnForm) {
+    returnForm.addEventListener("nianbao:field-needed", function (event) {
+      if (!/^comment_(target|text)_\d+$/.test(event.detail.name)) return;
+      while (!returnForm.elements[event.detail.name] && addRow()) { /* up to its row */ }
     });
-    var state = form.elements.expected_status ? form.elements.expected_status.value : "";
-    try { sessionStorage.setItem(keptKey(form), JSON.stringify({ state: state, entries: entries })); } catch (e) { /* storage full or off */ }
   }
-  function putBack(form) {
-    var kept;
-    try {
-      kept = JSON.parse(sessionStorage.getItem(keptKey(form)) || "null");
-      sessionStorage.removeItem(keptKey(form));
-    } catch (e) { return false; }
-    var state = form.elements.expected_status ? form.elements.expected_status.value : "";
-    if (!kept || kept.state !== state) return false;
-    var ticked = form.querySelector("input[type=checkbox]:checked");
-    var restored = false;
-    kept.entries.forEach(function (entry) {
-      var name = entry[0], value = entry[1];
-      while (!form.elements[name] && /^comment_/.test(name) && rows && addRow()) { /* a row per kept comment */ }
-      var field = form.elements[name];
-      if (!field || !value) return;
-      if (field.length !== undefined && field.tagName !== "SELECT") {  // the points: a group of checkboxes
-        if (ticked) return;
-        Array.prototype.forEach.call(field, function (box) { if (box.value === value) box.checked = true; });
-        restored = true;
-      } else if (field.type === "checkbox") {
-        if (!ticked && field.value === value) { field.checked = true; restored = true; }
-      } else if (!field.value) {
-        field.value = value;
-        restored = true;
-      }
-    });
-    return restored;
-  }
-  var putBackAny = false;
-  KEPT.forEach(function (id) {
-    var form = document.getElementById(id);
-    if (!form) return;
-    if (putBack(form)) putBackAny = true;
-  });
-  if (putBackAny) {
-    var box = document.getElementById("messages");
-    if (box) {
-      var note = document.createElement("div");
-      note.className = "alert alert-info";
-      note.textContent = "已恢复您登录前填写的内容（尚未提交），请核对后再点一次按钮。";
-      box.appendChild(note);
-    }
-  }
-  document.body.addEventListener("submit", function (event) {
-    if (KEPT.indexOf(event.target.id) >= 0) keep(event.target);
-  });
-  document.body.addEventListener("htmx:afterRequest", function (event) {  // answered in place: nothing to put back
-    var form = event.detail.elt, xhr = event.detail.xhr;
-    if (!form || KEPT.indexOf(form.id) < 0 || !event.detail.successful || xhr.getResponseHeader("HX-Redirect")) return;
-    try { sessionStorage.removeItem(keptKey(form)); } catch (e) { /* storage off */ }
-  });
 
   if (!rows) return;
 

@@ -6,11 +6,12 @@ put back, and the same button then does it."""
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import ReportStatus
+from agencies.models import User
+from reports.models import ReportSection, ReportStatus
 from reports.review.secrecy import POINTS
 from reports.review.services import report_submit
 from tests.factories import DEFAULT_PASSWORD
-from tests.review.conftest import CELL
+from tests.review.conftest import CELL, save_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ENDED = "登录已过期（超过30分钟没有操作），刚才的操作没有执行。请重新登录后再操作一次。"
@@ -99,3 +100,59 @@ def test_a_submission_after_the_session_ended_comes_back_to_the_overview(page, l
     assert report.status == ReportStatus.DRAFT
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".messages")).to_contain_text("报告已提交")
+
+
+def test_warning_explanations_written_while_the_session_ended_are_put_back(page, live_server, people, login,
+                                                                            report):
+    text = ReportSection.objects.get(report=report, key="s1").texts["s1.p2"]
+    save_text(report, people.filler, "s1.p2",
+              text.replace("共收到政府信息公开申请", "共收到申请约") + "共收到政府信息公开申请99999件。")
+    login(page, people.filler)
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    section = page.locator("section[aria-labelledby=warnings-heading]")
+    section.locator("textarea").first.fill("口径不同，已与台账核实。")
+    page.context.clear_cookies(name="sessionid")
+    section.get_by_role("button", name="保存说明").click()
+    sign_in_again(page, people.filler)
+    expect(page).to_have_url(f"{live_server.url}/reports/{report.pk}/")
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    expect(section.locator("textarea").first).to_have_value("口径不同，已与台账核实。")
+    report.refresh_from_db()
+    assert report.explanations == {}
+    section.get_by_role("button", name="保存说明").click()
+    expect(page.locator(".messages")).to_have_text("预警说明已保存。")  # nothing put back after a form that went through
+    report.refresh_from_db()
+    assert list(report.explanations.values()) == ["口径不同，已与台账核实。"]
+
+
+def test_an_administrators_form_is_put_back_but_never_a_password(page, live_server, people, login):
+    login(page, people.admin)
+    page.get_by_role("link", name="单位与人员").click()
+    page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
+    page.get_by_role("link", name="新增人员", exact=True).click()
+    form = page.locator("#person-create-form")
+    form.get_by_label("登录名").fill("t.newcomer")
+    form.get_by_label("姓名").fill("韩新")
+    form.get_by_label("初始密码").fill("Secret#Initial2026")
+    form.get_by_label("单位").select_option(label="天坛街道办事处")
+    form.get_by_label("角色", exact=True).select_option(label="填报人")
+    form.get_by_label("角色起始日期").fill("2026-03-01")
+    page.context.clear_cookies(name="sessionid")
+    form.get_by_role("button", name="新增人员").click()
+    expect(page.get_by_role("heading", name="登录年报系统")).to_be_visible()
+    kept = page.evaluate("() => Object.keys(sessionStorage).map(k => k + sessionStorage.getItem(k)).join()")
+    assert "韩新" in kept and "Secret#Initial2026" not in kept  # kept in this tab only, without the password
+    sign_in_again(page, people.admin)
+    expect(page.get_by_role("heading", level=1)).to_have_text("新增人员")
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    expect(form.get_by_label("登录名")).to_have_value("t.newcomer")
+    expect(form.get_by_label("姓名")).to_have_value("韩新")
+    expect(form.get_by_label("初始密码")).to_have_value("")
+    expect(form.get_by_label("单位").locator("option:checked")).to_have_text("天坛街道办事处")
+    expect(form.get_by_label("角色", exact=True).locator("option:checked")).to_have_text("填报人")
+    expect(form.get_by_label("角色起始日期")).to_have_value("2026-03-01")
+    assert not User.objects.filter(username="t.newcomer").exists()
+    stored = page.evaluate("() => Object.keys(sessionStorage).filter(k => k.startsWith('nianbao:typed'))")
+    assert stored == []  # forgotten once put back
+    form.get_by_role("button", name="新增人员").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("已新增人员：韩新")
