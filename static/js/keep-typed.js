@@ -4,8 +4,8 @@
  * session had ended, the server sends the person to the login page, which says so (a message marked
  * data-kind="session-ended": config/middleware.py SignInAgainMiddleware) and then back to the page
  * the form is on; there the form is put back as it was sent, if it is shown for the same state (the
- * report's status: not once someone else has acted). Any other page load
- * forgets what was kept, so a form sent and done is never filled again. Passwords and files are never
+ * report's status: not once someone else has acted), however many tries the login took. Any other page
+ * load forgets what was kept, so a form sent and done is never filled again. Passwords and files are never
  * kept. A page whose form draws fields as needed (the return's comment rows) adds them when asked by
  * the event "nianbao:field-needed" (detail: the field's name). No inline script (CSP). */
 (function () {
@@ -66,10 +66,10 @@
 
   function onLoad() {
     if (document.querySelector('#messages [data-kind~="session-ended"]')) {
-      store.setItem(SIGNING_IN, "1");  // the login page: what was kept waits for the page after it
-      return;
+      try { store.setItem(SIGNING_IN, "1"); } catch (e) { return; }  // what was kept waits for the page after the login
     }
     var signingIn = store.getItem(SIGNING_IN);
+    if (signingIn && document.querySelector("[data-signing-in]")) return;  // the login page, shown again (a mistyped password)
     var restored = false;
     if (signingIn) {
       document.querySelectorAll("form[data-keep-typed]").forEach(function (form) {

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import BodyFactory
 from tests.report_factories import AnnualReportFactory, ReportingYearFactory
@@ -29,3 +30,13 @@ def pair(people):
     this = AnnualReportFactory(reporting_year=ReportingYearFactory(district=people.district, year=2025),
                                body=people.body, filled=True, sections__seed=2)
     return last, this
+
+
+def new_person_page(page, login, people):
+    """The administrator's 新增人员 form, reached through the page's links."""
+    login(page, people.admin)
+    page.get_by_role("link", name="单位与人员").click()
+    page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
+    page.get_by_role("link", name="新增人员", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("新增人员")
+    return page.locator("#person-create-form")

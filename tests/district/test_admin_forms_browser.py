@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.models import AdminAction, Body, Role, RoleAssignment, User
+from tests.district.conftest import new_person_page
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -210,17 +211,8 @@ def test_a_refused_role_end_says_why_and_keeps_the_role(page, live_server, peopl
     assert not RoleAssignment.objects.filter(end_date__isnull=False).exists()
 
 
-def _new_person_page(page, login, people):
-    login(page, people.admin)
-    page.get_by_role("link", name="单位与人员").click()
-    page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
-    page.get_by_role("link", name="新增人员", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("新增人员")
-    return page.locator("#person-create-form")
-
-
 def test_create_a_person_with_a_role_who_then_signs_in(page, live_server, people, login, browser):
-    form = _new_person_page(page, login, people)
+    form = new_person_page(page, login, people)
     expect(form.get_by_label("角色", exact=True).locator("option")).to_have_text(
         ["（暂不分配）", "填报人", "部门负责人", "主管主任"])
     form.get_by_label("登录名").fill("t.newcomer")
@@ -252,7 +244,7 @@ def test_create_a_person_with_a_role_who_then_signs_in(page, live_server, people
 
 
 def test_a_new_person_with_a_body_but_no_role_is_refused_and_nothing_created(page, live_server, people, login):
-    form = _new_person_page(page, login, people)
+    form = new_person_page(page, login, people)
     form.get_by_label("登录名").fill("t.halfdone")
     form.get_by_label("姓名").fill("半填")
     form.get_by_label("单位").select_option(label="天坛街道办事处")

@@ -10,6 +10,7 @@ from agencies.models import User
 from reports.models import ReportSection, ReportStatus
 from reports.review.secrecy import POINTS
 from reports.review.services import report_submit
+from tests.district.conftest import new_person_page
 from tests.factories import DEFAULT_PASSWORD
 from tests.review.conftest import CELL, save_text
 
@@ -18,9 +19,14 @@ ENDED = "登录已过期（超过30分钟没有操作），刚才的操作没有
 PUT_BACK = "已恢复您登录前填写的内容（尚未提交），请核对后再点一次按钮。"
 
 
-def sign_in_again(page, user):
+def sign_in_again(page, user, *, mistyped=False):
     expect(page.get_by_role("heading", name="登录年报系统")).to_be_visible()
     expect(page.locator(".messages")).to_have_text(ENDED)
+    if mistyped:  # the login page again, without the message: what was typed still waits
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill("not-the-password")
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("#login-form")).to_contain_text("用户名或密码不正确")
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -43,7 +49,7 @@ def test_a_return_written_while_the_session_ended_is_put_back_after_signing_in(p
     page.context.clear_cookies(name="sessionid")  # idle too long: the session has ended
 
     form.get_by_role("button", name="退回修改").click()
-    sign_in_again(page, people.head)
+    sign_in_again(page, people.head, mistyped=True)
     expect(page).to_have_url(f"{live_server.url}/review/{report.pk}/")
     expect(page.locator(".messages")).to_have_text(PUT_BACK)
     expect(form.get_by_label("退回理由")).to_have_value("第二十条的数字与去年相差太大，请核实。")
@@ -126,11 +132,7 @@ def test_warning_explanations_written_while_the_session_ended_are_put_back(page,
 
 
 def test_an_administrators_form_is_put_back_but_never_a_password(page, live_server, people, login):
-    login(page, people.admin)
-    page.get_by_role("link", name="单位与人员").click()
-    page.locator("nav[aria-label='区管理']").get_by_role("link", name="人员", exact=True).click()
-    page.get_by_role("link", name="新增人员", exact=True).click()
-    form = page.locator("#person-create-form")
+    form = new_person_page(page, login, people)
     form.get_by_label("登录名").fill("t.newcomer")
     form.get_by_label("姓名").fill("韩新")
     form.get_by_label("初始密码").fill("Secret#Initial2026")
