@@ -231,6 +231,14 @@ class DatabaseBusyMiddleware:
         return None
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with a stale token (the page stood open while the person signed
+    out and in again in another window). The page says so and leads back to the page the form is on,
+    where what was typed is put back (static/js/keep-typed.js)."""
+    log.info("csrf_failure", path=request.path, reason=reason)
+    return render(request, "403_csrf.html", {"back": form_page(request)}, status=403)
+
+
 def server_error(request, *args, **kwargs):
     """handler500: a lock timeout outside the view (the session saved after it) is refused like one
     inside it; anything else is the ordinary Chinese 500 page."""

@@ -137,6 +137,7 @@ SESSION_IDLE_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.middleware.csrf_failure"
 
 # MIDDLEWARE
 # ------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * A form marked data-keep-typed="<state>" keeps what was typed in this tab when it is sent. If the
  * session had ended, the server sends the person to the login page, which says so (a message marked
  * data-kind="session-ended": config/middleware.py SignInAgainMiddleware) and then back to the page
- * the form is on; there the form is put back as it was sent, if it is shown for the same state (the
+ * the form is on; if its token had gone stale, the expired page leads back there (data-form-not-done:
+ * 403_csrf.html). There the form is put back as it was sent, if it is shown for the same state (the
  * report's status: not once someone else has acted), however many tries the login took. Any other page
  * load forgets what was kept, so a form sent and done is never filled again. Passwords and files are never
  * kept. A page whose form draws fields as needed (the return's comment rows) adds them when asked by
@@ -12,7 +13,7 @@
   "use strict";
   var PREFIX = "nianbao:typed:";
   var SIGNING_IN = "nianbao:typed-signing-in";
-  var PUT_BACK = "已恢复您登录前填写的内容（尚未提交），请核对后再点一次按钮。";
+  var PUT_BACK = "已恢复您刚才填写的内容（尚未提交成功），请核对后再点一次按钮。";
 
   function storage() { try { return window.sessionStorage; } catch (e) { return null; } }
   var store = storage();
@@ -65,8 +66,10 @@
   }
 
   function onLoad() {
-    if (document.querySelector('#messages [data-kind~="session-ended"]')) {
-      try { store.setItem(SIGNING_IN, "1"); } catch (e) { return; }  // what was kept waits for the page after the login
+    // A page saying the form was not done: the login's message, or the expired page (403_csrf.html).
+    if (document.querySelector('#messages [data-kind~="session-ended"], [data-form-not-done]')) {
+      try { store.setItem(SIGNING_IN, "1"); } catch (e) { /* storage off */ }
+      return;  // what was kept waits for the page after this one
     }
     var signingIn = store.getItem(SIGNING_IN);
     if (signingIn && document.querySelector("[data-signing-in]")) return;  // the login page, shown again (a mistyped password)

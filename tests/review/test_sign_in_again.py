@@ -90,3 +90,25 @@ def test_a_form_address_opened_as_a_page_says_what_it_is(client, waiting, people
     assert "前往相关页面" not in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == ReportStatus.PENDING_HEAD
+
+
+@pytest.mark.parametrize(("referer", "back"), [
+    ("http://testserver/review/{pk}/", "/review/{pk}/"),
+    ("https://evil.example/review/{pk}/", None),
+    (None, None),
+])
+def test_a_stale_token_leads_back_to_the_form_page_only_on_this_site(waiting, people, referer, back):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.head)
+    headers = {"Referer": referer.format(pk=waiting.pk)} if referer else {}
+    response = _return(client, waiting, **headers)
+    html = response.content.decode()
+    assert response.status_code == 403 and "页面已过期，请刷新后重试" in html and "data-form-not-done" in html
+    if back:
+        assert f'href="{back.format(pk=waiting.pk)}">返回原页面' in html and "返回首页" not in html
+    else:
+        assert "返回原页面" not in html and "返回首页" in html
+    waiting.refresh_from_db()
+    assert waiting.status == ReportStatus.PENDING_HEAD

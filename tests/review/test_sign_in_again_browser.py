@@ -16,7 +16,7 @@ from tests.review.conftest import CELL, save_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ENDED = "登录已过期（超过30分钟没有操作），刚才的操作没有执行。请重新登录后再操作一次。"
-PUT_BACK = "已恢复您登录前填写的内容（尚未提交），请核对后再点一次按钮。"
+PUT_BACK = "已恢复您刚才填写的内容（尚未提交成功），请核对后再点一次按钮。"
 
 
 def sign_in_again(page, user, *, mistyped=False):
@@ -158,3 +158,32 @@ def test_an_administrators_form_is_put_back_but_never_a_password(page, live_serv
     assert stored == []  # forgotten once put back
     form.get_by_role("button", name="新增人员").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("已新增人员：韩新")
+
+
+def test_a_form_sent_with_a_stale_token_is_put_back_from_the_expired_page(page, live_server, people, login, report):
+    """The review page stood open while the person signed out and in again in another window (which gives
+    a new security token): 退回修改 from the old page is refused, and the way back puts the reason back."""
+    report_submit(report=report, by=people.filler)
+    login(page, people.head)
+    page.goto(f"{live_server.url}/review/{report.pk}/")
+    form = page.get_by_role("form", name="退回修改")
+    form.get_by_label("退回理由").fill("请补充第五部分的说明。")
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/workspace/")
+    other.get_by_role("button", name="退出").click()
+    expect(other.locator(".messages")).to_contain_text("您已安全退出。")
+    login(other, people.head)
+    expect(other.get_by_role("heading", name="工作台")).to_be_visible()
+    other.close()
+
+    form.get_by_role("button", name="退回修改").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("页面已过期，请刷新后重试")
+    expect(page.locator("main")).to_contain_text("刚才填写的内容已在本窗口暂存")
+    page.get_by_role("link", name="返回原页面").click()
+    expect(page).to_have_url(f"{live_server.url}/review/{report.pk}/")
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    expect(form.get_by_label("退回理由")).to_have_value("请补充第五部分的说明。")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING_HEAD
+    form.get_by_role("button", name="退回修改").click()
+    expect(page.locator(".messages")).to_have_text("已退回填报人修改。")
