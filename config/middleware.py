@@ -1,6 +1,6 @@
-"""Project middleware: security headers, the idle timeout, no caching of signed-in pages, a form posted
-after the session ended, a form's address opened as a page, redirects answered to htmx, and the refusal
-of a request that found the database busy."""
+"""Project middleware and the error pages they share: security headers, the idle timeout, no caching of
+signed-in pages, a form posted after the session ended or with a stale token, a form's address opened as a
+page, redirects answered to htmx, and the refusal of a request that found the database busy."""
 
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
