@@ -4,7 +4,7 @@
  * session had ended, the server sends the person to the login page, which says so (a message marked
  * data-kind="session-ended": config/middleware.py SignInAgainMiddleware) and then back to the page
  * the form is on; if its token had gone stale, the expired page leads back there (data-form-not-done:
- * 403_csrf.html). There the form is put back as it was sent, if it is shown for the same state (the
+ * 403_csrf.html), or, sent by htmx, the page is loaded again. There the form is put back as it was sent, if it is shown for the same state (the
  * report's status: not once someone else has acted), however many tries the login took. Any other page
  * load forgets what was kept, so a form sent and done is never filled again. Passwords and files are never
  * kept. A page whose form draws fields as needed (the return's comment rows) adds them when asked by
@@ -12,7 +12,7 @@
 (function () {
   "use strict";
   var PREFIX = "nianbao:typed:";
-  var SIGNING_IN = "nianbao:typed-signing-in";
+  var NOT_DONE = "nianbao:typed-not-done";  // a page said the form was not done: put it back on the next
   var PUT_BACK = "已恢复您刚才填写的内容（尚未提交成功），请核对后再点一次按钮。";
 
   function storage() { try { return window.sessionStorage; } catch (e) { return null; } }
@@ -35,11 +35,15 @@
     try { store.setItem(keyOf(form), JSON.stringify({ state: form.dataset.keepTyped, entries: entries })); } catch (e) { /* full */ }
   });
 
-  // Sent by htmx and answered in place: done, or refused with what was typed still in the page.
+  function notDone() { try { store.setItem(NOT_DONE, "1"); } catch (e) { /* storage off */ } }
+
+  /* Sent by htmx and answered in place: done, or refused with what was typed still in the page. A stale
+   * token (403) can only be mended by loading the page again: that load puts the form back. */
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.hasAttribute("data-keep-typed") || event.detail.xhr.getResponseHeader("HX-Redirect")) return;
-    store.removeItem(keyOf(form));
+    if (event.detail.xhr.status === 403) notDone();
+    else store.removeItem(keyOf(form));
   });
 
   /* The form as it was sent: every field it kept, ticked or typed, as it was (the page shows the form
@@ -68,20 +72,20 @@
   function onLoad() {
     // A page saying the form was not done: the login's message, or the expired page (403_csrf.html).
     if (document.querySelector('#messages [data-kind~="session-ended"], [data-form-not-done]')) {
-      try { store.setItem(SIGNING_IN, "1"); } catch (e) { /* storage off */ }
+      notDone();
       return;  // what was kept waits for the page after this one
     }
-    var signingIn = store.getItem(SIGNING_IN);
-    if (signingIn && document.querySelector("[data-signing-in]")) return;  // the login page, shown again (a mistyped password)
+    var pending = store.getItem(NOT_DONE);
+    if (pending && document.querySelector("[data-signing-in]")) return;  // the login page, shown again (a mistyped password)
     var restored = false;
-    if (signingIn) {
+    if (pending) {
       document.querySelectorAll("form[data-keep-typed]").forEach(function (form) {
         var item;
         try { item = JSON.parse(store.getItem(keyOf(form)) || "null"); } catch (e) { item = null; }
         if (item && item.state === form.dataset.keepTyped && putBack(form, item)) restored = true;
       });
     }
-    store.removeItem(SIGNING_IN);
+    store.removeItem(NOT_DONE);
     Object.keys(store).forEach(function (key) { if (key.indexOf(PREFIX) === 0) store.removeItem(key); });
     var box = document.getElementById("messages");
     if (restored && box) {

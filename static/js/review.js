@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var SERVER_FAILED = "审核通过未执行：服务器暂时无法处理，请稍后再点“审核通过”。已勾选的事项和填写的意见都还在。";
-  var PAGE_EXPIRED = "审核通过未执行：页面已过期（可能已在其他窗口退出或重新登录），请刷新页面后重试。";
+  var PAGE_EXPIRED = "审核通过未执行：页面已过期（可能已在其他窗口退出或重新登录），请刷新页面后重试（已勾选的事项和填写的意见会自动恢复）。";
 
   /* 审核通过 done in place (htmx): the keyboard goes on to the inbox; a failed request says so and
    * leaves the form as it was (the ticks and the opinion are kept in the page). */

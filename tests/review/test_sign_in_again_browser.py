@@ -93,6 +93,44 @@ def test_an_approval_in_place_keeps_its_ticks_and_opinion_through_the_login(page
     assert report.status == ReportStatus.PENDING_DIRECTOR
 
 
+def test_an_approval_in_place_with_a_stale_token_is_put_back_by_the_reload(page, live_server, people, login,
+                                                                          report):
+    """审核通过 is sent by htmx: a stale token is said in the page, and reloading it, as the message asks,
+    keeps the ticks and the opinion."""
+    report_submit(report=report, by=people.filler)
+    login(page, people.head)
+    page.goto(f"{live_server.url}/review/{report.pk}/")
+    sign_out_and_in_elsewhere(page, live_server, people.head)
+    form = page.get_by_role("form", name="审核通过")
+    for point in POINTS:
+        form.get_by_label(point.label).check()
+    form.get_by_label("审核意见").fill("经保密审查，同意公开。")
+    form.get_by_role("button", name="审核通过").click()
+    expect(page.locator(".messages .alert-danger")).to_contain_text("页面已过期")
+    page.reload()
+    expect(page.locator(".messages")).to_have_text(PUT_BACK)
+    for point in POINTS:
+        expect(form.get_by_label(point.label)).to_be_checked()
+    expect(form.get_by_label("审核意见")).to_have_value("经保密审查，同意公开。")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING_HEAD
+    form.get_by_role("button", name="审核通过").click()
+    expect(page.locator(".messages")).to_have_text("部门负责人审核通过。")
+
+
+def sign_out_and_in_elsewhere(page, live_server, user):
+    """Another window of the same browser signs out and in again: the page's security token is stale."""
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/workspace/")
+    other.get_by_role("button", name="退出").click()
+    expect(other.locator(".messages")).to_contain_text("您已安全退出。")
+    other.get_by_label("用户名").fill(user.username)
+    other.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    other.get_by_role("button", name="登录").click()
+    expect(other.get_by_role("heading", name="工作台")).to_be_visible()
+    other.close()
+
+
 def test_a_submission_after_the_session_ended_comes_back_to_the_overview(page, live_server, people, login,
                                                                           report):
     login(page, people.filler)
@@ -168,13 +206,7 @@ def test_a_form_sent_with_a_stale_token_is_put_back_from_the_expired_page(page, 
     page.goto(f"{live_server.url}/review/{report.pk}/")
     form = page.get_by_role("form", name="退回修改")
     form.get_by_label("退回理由").fill("请补充第五部分的说明。")
-    other = page.context.new_page()
-    other.goto(f"{live_server.url}/workspace/")
-    other.get_by_role("button", name="退出").click()
-    expect(other.locator(".messages")).to_contain_text("您已安全退出。")
-    login(other, people.head)
-    expect(other.get_by_role("heading", name="工作台")).to_be_visible()
-    other.close()
+    sign_out_and_in_elsewhere(page, live_server, people.head)
 
     form.get_by_role("button", name="退回修改").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("页面已过期，请刷新后重试")
